@@ -1,0 +1,21 @@
+/*
+ * The kernel's timer: the EL2 physical timer (CNTHP_*), one per CPU, used
+ * for time slices. The virtual timer is left to guests. The interrupt number
+ * is the fourth entry ("hyp physical") of the DT's arm,armv8-timer node.
+ */
+#ifndef KERNEL_ARCH_TIMER_H
+#define KERNEL_ARCH_TIMER_H
+
+#include "lib/fdt.h"
+#include "lib/types.h"
+
+bool timer_init(const struct fdt *fdt, const char **why);
+void timer_init_cpu(void);
+uint32_t timer_intid(void);
+uint64_t timer_now(void);
+uint64_t timer_frequency(void);
+/* Interrupts this CPU after us microseconds. */
+void timer_arm_slice(uint64_t us);
+void timer_disarm(void);
+
+#endif

@@ -1,0 +1,17 @@
+/*
+ * Device interrupt delivery: see irq.h.
+ */
+#include "core/irq.h"
+#include "arch/aarch64/gicv3.h"
+#include "core/printk.h"
+
+static uint32_t unhandled_count;
+
+void irq_deliver(uint32_t intid)
+{
+    /* Nobody owns it: mask it at its source so it cannot storm, end it. */
+    gic_disable(intid);
+    gic_deactivate(intid);
+    unhandled_count++;
+    printk("kernel: interrupt %u has no handler; masked (%u so far)\n", intid, unhandled_count);
+}

@@ -1,0 +1,138 @@
+/*
+ * The kernel's boot sequence after the MMU is on (head.S calls kernel_main on
+ * the boot CPU): memory, interrupt controller, timer, the boot archive and
+ * the root task, the other CPUs, and then the scheduler.
+ */
+#include "arch/aarch64/boot.h"
+#include "arch/aarch64/gicv3.h"
+#include "arch/aarch64/mmu.h"
+#include "arch/aarch64/pl011.h"
+#include "arch/aarch64/smp.h"
+#include "arch/aarch64/timer.h"
+#include "core/cpu.h"
+#include "core/klock.h"
+#include "core/panic.h"
+#include "core/pmem.h"
+#include "core/printk.h"
+#include "core/sched.h"
+#include "core/thread.h"
+#include "lib/cpio.h"
+#include "lib/fdt.h"
+#include "lib/string.h"
+
+#define ROOT_PROGRAM_NAME "root"
+
+extern char boot_stack_top[];
+
+struct spinlock kernel_lock_word;
+static struct fdt platform_dt;
+
+static paddr_t kernel_table_alloc(void *ctx)
+{
+    (void)ctx;
+    return pmem_alloc(PAGE_SIZE, PAGE_SIZE);
+}
+
+/* A /chosen property that may be one or two cells. */
+static bool chosen_addr(const struct fdt *fdt, const char *name, uint64_t *out)
+{
+    int chosen = fdt_path(fdt, "/chosen");
+    struct fdt_prop p;
+    if (chosen < 0 || !fdt_prop(fdt, chosen, name, &p) || (p.len != 4 && p.len != 8)) {
+        return false;
+    }
+    *out = fdt_cells(p.data, p.len / 4);
+    return true;
+}
+
+static void memory_init(const struct fdt *fdt, paddr_t *archive, uint64_t *archive_size)
+{
+    int depth = 0;
+    for (int n = fdt_next_node(fdt, -1, &depth); n >= 0; n = fdt_next_node(fdt, n, &depth)) {
+        const char *type = fdt_prop_string(fdt, n, "device_type");
+        uint64_t base, size;
+        for (uint32_t i = 0;
+             type != NULL && strcmp(type, "memory") == 0 && fdt_reg(fdt, n, i, &base, &size);
+             i++) {
+            pmem_add(base, MIN(base + size, DIRECT_MAP_SIZE));
+        }
+    }
+    pmem_reserve(boot_params.kernel_pa, boot_params.kernel_end_pa);
+    pmem_reserve(boot_params.dtb_pa, boot_params.dtb_pa + boot_params.dtb_size);
+    uint64_t base, size;
+    for (uint32_t i = 0; fdt_mem_rsv(fdt, i, &base, &size); i++) {
+        pmem_reserve(base, base + size);
+    }
+    int rsv = fdt_path(fdt, "/reserved-memory");
+    for (int n = fdt_first_child(fdt, rsv); rsv >= 0 && n >= 0; n = fdt_next_sibling(fdt, n)) {
+        for (uint32_t i = 0; fdt_reg(fdt, n, i, &base, &size); i++) {
+            pmem_reserve(base, base + size);
+        }
+    }
+    uint64_t start, end;
+    *archive = 0;
+    *archive_size = 0;
+    if (chosen_addr(fdt, "linux,initrd-start", &start) &&
+        chosen_addr(fdt, "linux,initrd-end", &end) && end > start) {
+        pmem_reserve(start, end);
+        *archive = start;
+        *archive_size = end - start;
+    }
+}
+
+/* Finds the root program in the boot archive or refuses to boot. */
+static struct cpio_entry find_root_program(paddr_t archive, uint64_t size)
+{
+    if (archive == 0) {
+        boot_refuse("no boot archive (the boot loader passed no initrd)");
+    }
+    struct cpio_entry e;
+    switch (cpio_find(pa_to_kva(archive), size, ROOT_PROGRAM_NAME, &e)) {
+    case CPIO_OK:
+        return e;
+    case CPIO_END:
+        boot_refuse("the boot archive has no root program (no file named \"%s\")",
+                    ROOT_PROGRAM_NAME);
+    default:
+        boot_refuse("the boot archive is not a valid cpio (newc) archive "
+                    "(or it is truncated) before a root program was found");
+    }
+}
+
+NORETURN void kernel_main(void)
+{
+    mmu_set_direct_map(boot_params.kernel_pa);
+    mmu_kernel_space.alloc = kernel_table_alloc;
+    pl011_set_base(boot_params.uart_va);
+    printk_enable_locking();
+
+    struct cpu *boot_cpu = &cpus[0];
+    boot_cpu->kstack_top = (uintptr_t)boot_stack_top;
+    sysreg_write(tpidr_el2, (uintptr_t)boot_cpu);
+
+    const char *why = "";
+    if (!fdt_init(&platform_dt, pa_to_kva(boot_params.dtb_pa), boot_params.dtb_size, &why)) {
+        boot_refuse("device tree: %s", why);
+    }
+    const char *model = fdt_prop_string(&platform_dt, 0, "model");
+    printk("kernel: Bastei starting on %s (EL2, VHE)\n", model != NULL ? model : "an unnamed board");
+
+    paddr_t archive;
+    uint64_t archive_size;
+    memory_init(&platform_dt, &archive, &archive_size);
+    if (!gic_init(&platform_dt, &why) || !timer_init(&platform_dt, &why)) {
+        boot_refuse("%s", why);
+    }
+    smp_enumerate(&platform_dt);
+    if (!smp_init_this_cpu(boot_cpu)) {
+        boot_refuse("the boot CPU has no GIC redistributor");
+    }
+    boot_cpu->online = 1;
+
+    struct cpio_entry root = find_root_program(archive, archive_size);
+    task_start_root(root.data, root.size);
+
+    unsigned online = smp_start_secondaries();
+    printk("kernel: %u CPUs online\n", online);
+    sched_idle();
+}

@@ -1,0 +1,47 @@
+/*
+ * Scheduling: 256 fixed priorities (255 highest), round robin with a time
+ * slice inside a priority, one run queue per CPU. A thread runs only on the
+ * CPU of its affinity. The running thread is not in its queue; it goes back
+ * to the tail when its slice ends or a higher-priority thread preempts it.
+ *
+ * All functions here run under the kernel lock.
+ */
+#ifndef KERNEL_CORE_SCHED_H
+#define KERNEL_CORE_SCHED_H
+
+#include "lib/types.h"
+
+#define PRIORITY_COUNT 256
+#define TIME_SLICE_US 10000
+
+struct thread;
+struct regs;
+
+struct runqueue {
+    uint64_t bitmap[PRIORITY_COUNT / 64];
+    struct thread *head[PRIORITY_COUNT];
+    struct thread *tail[PRIORITY_COUNT];
+};
+
+/* Makes t runnable on its CPU, preempting (by IPI if remote) a lower-priority
+ * thread there. */
+void sched_wake(struct thread *t);
+/* Removes t from its run queue if it is queued. */
+void sched_remove(struct thread *t);
+/* The time slice of this CPU's thread ended. */
+void sched_tick(void);
+/* Asks this CPU to re-pick at the next kernel exit. */
+void sched_request_resched(void);
+
+/*
+ * Ends a kernel entry: picks the thread this CPU runs next, switches to it,
+ * releases the kernel lock and returns its registers for the exit path; when
+ * nothing is runnable it does not return but idles the CPU.
+ */
+struct regs *sched_exit(void);
+
+/* Idles this CPU until a thread is runnable, then runs it. Called on a CPU's
+ * own stack with the kernel lock not held. */
+NORETURN void sched_idle(void);
+
+#endif

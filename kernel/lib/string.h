@@ -1,0 +1,23 @@
+/*
+ * The string and memory functions the kernel and the compiler need. GCC may
+ * emit calls to memcpy/memset/memmove/memcmp for plain C code.
+ */
+#ifndef KERNEL_LIB_STRING_H
+#define KERNEL_LIB_STRING_H
+
+#include <stddef.h>
+
+void *memcpy(void *dst, const void *src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+void *memchr(const void *s, int c, size_t n);
+size_t strlen(const char *s);
+size_t strnlen(const char *s, size_t max);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+char *strchr(const char *s, int c);
+/* Copies at most size-1 characters and always terminates dst. */
+void strncpy_bounded(char *dst, const char *src, size_t size);
+
+#endif

@@ -1,0 +1,25 @@
+# Host unit tests (cmocka), built for the host with AddressSanitizer and
+# UndefinedBehaviorSanitizer. A test is declared with
+#     $(eval $(call host_test,NAME,SOURCES))
+# where SOURCES are the test file and the code under test.
+
+HOST_TEST_CFLAGS := $(filter-out -MMD -MP,$(HOST_CFLAGS)) $(HOST_SANITIZE) -Ikernel -Iabi/include -Itools
+HOST_TEST_HEADERS = $(wildcard kernel/lib/*.h abi/include/abi/*.h tools/*/*.h)
+HOST_TESTS :=
+
+define host_test
+HOST_TESTS += $(BUILD)/host-tests/$(1)
+$(BUILD)/host-tests/$(1): $(2) $$(HOST_TEST_HEADERS) | deps
+	@mkdir -p $$(dir $$@)
+	@echo "  HOSTCC  $$@"
+	$$(Q)$$(HOST_CC) $$(HOST_TEST_CFLAGS) -o $$@ $(2) -lcmocka -lfdt
+endef
+
+$(eval $(call host_test,fdt_test,kernel/lib/test/fdt_test.c kernel/lib/fdt.c))
+$(eval $(call host_test,cpio_test,kernel/lib/test/cpio_test.c kernel/lib/cpio.c tools/bootpack/archive.c))
+$(eval $(call host_test,elf_test,kernel/lib/test/elf_test.c kernel/lib/elf.c kernel/lib/format.c))
+$(eval $(call host_test,format_test,kernel/lib/test/format_test.c kernel/lib/format.c))
+
+.PHONY: host-test
+host-test: $(HOST_TESTS)
+	$(Q)for t in $(HOST_TESTS); do echo "  RUN     $$t"; $$t || exit 1; done
