@@ -15,7 +15,7 @@ $(BUILD)/host-tests/$(1): $(2) $$(HOST_TEST_HEADERS) | deps
 	$$(Q)$$(HOST_CC) $$(HOST_TEST_CFLAGS) -o $$@ $(2) -lcmocka -lfdt
 endef
 
-$(eval $(call host_test,fdt_test,kernel/lib/test/fdt_test.c kernel/lib/fdt.c))
+$(eval $(call host_test,dtb_test,kernel/lib/test/dtb_test.c kernel/lib/dtb.c))
 $(eval $(call host_test,cpio_test,kernel/lib/test/cpio_test.c kernel/lib/cpio.c tools/bootpack/archive.c))
 $(eval $(call host_test,elf_test,kernel/lib/test/elf_test.c kernel/lib/elf.c kernel/lib/format.c))
 $(eval $(call host_test,format_test,kernel/lib/test/format_test.c kernel/lib/format.c))

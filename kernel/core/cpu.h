@@ -13,15 +13,15 @@
 struct thread;
 
 struct cpu {
-    uintptr_t kstack_top;    /* own; read by the entry code (asm-offsets) */
-    struct thread *current;  /* own; thread whose state is live, NULL when idle */
-    unsigned index;          /* 0 .. cpu_count-1; 0 is the boot CPU */
-    uint64_t mpidr;          /* affinity as PSCI and the GIC name it */
-    volatile uint8_t *gicr;  /* own; this CPU's redistributor frame */
+    uintptr_t kstack_top;   /* own; read by the entry code (asm-offsets) */
+    struct thread *current; /* own; thread whose state is live, NULL when idle */
+    unsigned index;         /* 0 .. cpu_count-1; 0 is the boot CPU */
+    uint64_t mpidr;         /* affinity as PSCI and the GIC name it */
+    volatile uint8_t *gicr; /* own; this CPU's redistributor frame */
     volatile uint32_t online;
-    struct runqueue rq;      /* kernel lock */
-    bool resched;            /* own; re-pick the thread at the next kernel exit */
-    bool slice_expired;      /* own; the current thread used up its slice */
+    struct runqueue rq; /* kernel lock */
+    bool resched;       /* own; re-pick the thread at the next kernel exit */
+    bool slice_expired; /* own; the current thread used up its slice */
 };
 
 extern struct cpu cpus[MAX_CPUS];

@@ -17,7 +17,7 @@
 #include "core/sched.h"
 #include "core/thread.h"
 #include "lib/cpio.h"
-#include "lib/fdt.h"
+#include "lib/dtb.h"
 #include "lib/string.h"
 
 #define ROOT_PROGRAM_NAME "root"
@@ -25,7 +25,7 @@
 extern char boot_stack_top[];
 
 struct spinlock kernel_lock_word;
-static struct fdt platform_dt;
+static struct dtb platform_dt;
 
 static paddr_t kernel_table_alloc(void *ctx)
 {
@@ -34,46 +34,45 @@ static paddr_t kernel_table_alloc(void *ctx)
 }
 
 /* A /chosen property that may be one or two cells. */
-static bool chosen_addr(const struct fdt *fdt, const char *name, uint64_t *out)
+static bool chosen_addr(const struct dtb *dt, const char *name, uint64_t *out)
 {
-    int chosen = fdt_path(fdt, "/chosen");
-    struct fdt_prop p;
-    if (chosen < 0 || !fdt_prop(fdt, chosen, name, &p) || (p.len != 4 && p.len != 8)) {
+    int chosen = dtb_path(dt, "/chosen");
+    struct dtb_prop p;
+    if (chosen < 0 || !dtb_prop(dt, chosen, name, &p) || (p.len != 4 && p.len != 8)) {
         return false;
     }
-    *out = fdt_cells(p.data, p.len / 4);
+    *out = dtb_cells(p.data, p.len / 4);
     return true;
 }
 
-static void memory_init(const struct fdt *fdt, paddr_t *archive, uint64_t *archive_size)
+static void memory_init(const struct dtb *dt, paddr_t *archive, uint64_t *archive_size)
 {
     int depth = 0;
-    for (int n = fdt_next_node(fdt, -1, &depth); n >= 0; n = fdt_next_node(fdt, n, &depth)) {
-        const char *type = fdt_prop_string(fdt, n, "device_type");
+    for (int n = dtb_next_node(dt, -1, &depth); n >= 0; n = dtb_next_node(dt, n, &depth)) {
+        const char *type = dtb_prop_string(dt, n, "device_type");
         uint64_t base, size;
         for (uint32_t i = 0;
-             type != NULL && strcmp(type, "memory") == 0 && fdt_reg(fdt, n, i, &base, &size);
-             i++) {
+             type != NULL && strcmp(type, "memory") == 0 && dtb_reg(dt, n, i, &base, &size); i++) {
             pmem_add(base, MIN(base + size, DIRECT_MAP_SIZE));
         }
     }
     pmem_reserve(boot_params.kernel_pa, boot_params.kernel_end_pa);
     pmem_reserve(boot_params.dtb_pa, boot_params.dtb_pa + boot_params.dtb_size);
     uint64_t base, size;
-    for (uint32_t i = 0; fdt_mem_rsv(fdt, i, &base, &size); i++) {
+    for (uint32_t i = 0; dtb_mem_rsv(dt, i, &base, &size); i++) {
         pmem_reserve(base, base + size);
     }
-    int rsv = fdt_path(fdt, "/reserved-memory");
-    for (int n = fdt_first_child(fdt, rsv); rsv >= 0 && n >= 0; n = fdt_next_sibling(fdt, n)) {
-        for (uint32_t i = 0; fdt_reg(fdt, n, i, &base, &size); i++) {
+    int rsv = dtb_path(dt, "/reserved-memory");
+    for (int n = dtb_first_child(dt, rsv); rsv >= 0 && n >= 0; n = dtb_next_sibling(dt, n)) {
+        for (uint32_t i = 0; dtb_reg(dt, n, i, &base, &size); i++) {
             pmem_reserve(base, base + size);
         }
     }
     uint64_t start, end;
     *archive = 0;
     *archive_size = 0;
-    if (chosen_addr(fdt, "linux,initrd-start", &start) &&
-        chosen_addr(fdt, "linux,initrd-end", &end) && end > start) {
+    if (chosen_addr(dt, "linux,initrd-start", &start) &&
+        chosen_addr(dt, "linux,initrd-end", &end) && end > start) {
         pmem_reserve(start, end);
         *archive = start;
         *archive_size = end - start;
@@ -111,11 +110,12 @@ NORETURN void kernel_main(void)
     sysreg_write(tpidr_el2, (uintptr_t)boot_cpu);
 
     const char *why = "";
-    if (!fdt_init(&platform_dt, pa_to_kva(boot_params.dtb_pa), boot_params.dtb_size, &why)) {
+    if (!dtb_init(&platform_dt, pa_to_kva(boot_params.dtb_pa), boot_params.dtb_size, &why)) {
         boot_refuse("device tree: %s", why);
     }
-    const char *model = fdt_prop_string(&platform_dt, 0, "model");
-    printk("kernel: Bastei starting on %s (EL2, VHE)\n", model != NULL ? model : "an unnamed board");
+    const char *model = dtb_prop_string(&platform_dt, 0, "model");
+    printk("kernel: Bastei starting on %s (EL2, VHE)\n",
+           model != NULL ? model : "an unnamed board");
 
     paddr_t archive;
     uint64_t archive_size;

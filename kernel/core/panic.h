@@ -21,11 +21,11 @@ NORETURN void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 NORETURN void panic_regs(const struct regs *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-#define CHECK(cond)                                                                           \
-    do {                                                                                      \
-        if (unlikely(!(cond))) {                                                              \
-            panic("%s:%d: check failed: %s", __FILE__, __LINE__, #cond);                     \
-        }                                                                                     \
+#define CHECK(cond)                                                                                \
+    do {                                                                                           \
+        if (unlikely(!(cond))) {                                                                   \
+            panic("%s:%d: check failed: %s", __FILE__, __LINE__, #cond);                           \
+        }                                                                                          \
     } while (0)
 
 #endif

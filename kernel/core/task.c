@@ -61,8 +61,7 @@ static void load_segment(struct task *task, const uint8_t *elf, const struct elf
     uint64_t hi = ALIGN_UP(s->vaddr + s->memsz, PAGE_SIZE);
     paddr_t frames = pmem_alloc(hi - lo, PAGE_SIZE);
     if (frames == 0) {
-        boot_refuse("root program: not enough memory for a segment of %lu KiB",
-                    (hi - lo) / 1024);
+        boot_refuse("root program: not enough memory for a segment of %lu KiB", (hi - lo) / 1024);
     }
     uint8_t *dst = pa_to_kva(frames);
     memcpy(dst + (s->vaddr - lo), elf + s->offset, s->filesz);

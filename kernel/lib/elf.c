@@ -92,13 +92,13 @@ static bool check_load(const uint8_t *ph, unsigned index, size_t size, uint64_t 
     };
     uint64_t file_end, mem_end;
     if (s.filesz > s.memsz) {
-        format_buf(why, n, "segment %u: file size 0x%lx exceeds memory size 0x%lx", index,
-                   s.filesz, s.memsz);
+        format_buf(why, n, "segment %u: file size 0x%lx exceeds memory size 0x%lx", index, s.filesz,
+                   s.memsz);
         return false;
     }
     if (__builtin_add_overflow(s.offset, s.filesz, &file_end) || file_end > size) {
-        format_buf(why, n, "truncated: segment %u needs bytes up to 0x%lx, file has 0x%zx",
-                   index, s.offset + s.filesz, size);
+        format_buf(why, n, "truncated: segment %u needs bytes up to 0x%lx, file has 0x%zx", index,
+                   s.offset + s.filesz, size);
         return false;
     }
     if (s.memsz == 0) {
@@ -160,8 +160,7 @@ bool elf_check(const void *file, size_t size, uint64_t va_min, uint64_t va_end,
             format_buf(why, why_size, "dynamically linked (has an interpreter); need static");
             return false;
         }
-        if (type == PT_LOAD &&
-            !check_load(ph, i, size, va_min, va_end, out, why, why_size)) {
+        if (type == PT_LOAD && !check_load(ph, i, size, va_min, va_end, out, why, why_size)) {
             return false;
         }
     }
@@ -171,8 +170,7 @@ bool elf_check(const void *file, size_t size, uint64_t va_min, uint64_t va_end,
     }
     for (uint32_t i = 0; i < out->segment_count; i++) {
         const struct elf_segment *s = &out->segments[i];
-        if ((s->flags & ELF_SEG_X) && out->entry >= s->vaddr &&
-            out->entry - s->vaddr < s->memsz) {
+        if ((s->flags & ELF_SEG_X) && out->entry >= s->vaddr && out->entry - s->vaddr < s->memsz) {
             return true;
         }
     }

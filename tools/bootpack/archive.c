@@ -27,9 +27,8 @@ bool bootpack_put(FILE *f, unsigned ino, const char *name, const void *data, siz
     if (size > 0xffffffffu) {
         return false;
     }
-    snprintf(header, sizeof(header),
-             "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X", ino, mode, 0u, 0u,
-             1u, 0u, (unsigned)size, 0u, 0u, 0u, 0u, (unsigned)namesize, 0u);
+    snprintf(header, sizeof(header), "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X",
+             ino, mode, 0u, 0u, 1u, 0u, (unsigned)size, 0u, 0u, 0u, 0u, (unsigned)namesize, 0u);
     return fwrite(header, 1, 110, f) == 110 && fwrite(name, 1, namesize, f) == namesize &&
            put_padding(f, 110 + namesize) && fwrite(data, 1, size, f) == size &&
            put_padding(f, size);
@@ -74,14 +73,13 @@ static void *read_file(const char *path, size_t *size, char *err, size_t err_siz
     return buf;
 }
 
-bool bootpack_write(const char *out, const struct bootpack_file *files, size_t count,
-                    char *err, size_t err_size)
+bool bootpack_write(const char *out, const struct bootpack_file *files, size_t count, char *err,
+                    size_t err_size)
 {
     for (size_t i = 0; i < count; i++) {
         size_t n = strlen(files[i].name);
         if (n == 0 || n > NAME_MAX_LEN || strcmp(files[i].name, "TRAILER!!!") == 0) {
-            snprintf(err, err_size, "'%s' is not a usable name in a boot archive",
-                     files[i].name);
+            snprintf(err, err_size, "'%s' is not a usable name in a boot archive", files[i].name);
             return false;
         }
         for (size_t j = 0; j < i; j++) {

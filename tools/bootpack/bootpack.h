@@ -20,7 +20,7 @@ bool bootpack_put(FILE *f, unsigned ino, const char *name, const void *data, siz
 /* Appends the TRAILER!!! entry. */
 bool bootpack_finish(FILE *f);
 /* Writes the archive at out from files; on failure says why in err. */
-bool bootpack_write(const char *out, const struct bootpack_file *files, size_t count,
-                    char *err, size_t err_size);
+bool bootpack_write(const char *out, const struct bootpack_file *files, size_t count, char *err,
+                    size_t err_size);
 
 #endif

@@ -17,7 +17,7 @@
 #include "arch/aarch64/psci.h"
 #include "arch/aarch64/sysreg.h"
 #include "core/panic.h"
-#include "lib/fdt.h"
+#include "lib/dtb.h"
 #include "lib/string.h"
 
 #define EARLY_TABLE_PAGES 48
@@ -42,19 +42,19 @@ static paddr_t early_table_alloc(void *ctx)
     return (paddr_t)(uintptr_t)page;
 }
 
-static bool early_dt(struct fdt *fdt, paddr_t dtb, const char **why)
+static bool early_dt(struct dtb *dt, paddr_t dtb, const char **why)
 {
     if (dtb == 0 || !IS_ALIGNED(dtb, 8)) {
         *why = "no device tree address in x0";
         return false;
     }
     const void *blob = (const void *)(uintptr_t)dtb;
-    uint32_t size = fdt_header_size(blob);
+    uint32_t size = dtb_header_size(blob);
     if (size == 0) {
         *why = "no device tree magic at x0";
         return false;
     }
-    if (!fdt_init(fdt, blob, MIN(size, DTB_MAX_SIZE), why)) {
+    if (!dtb_init(dt, blob, MIN(size, DTB_MAX_SIZE), why)) {
         return false;
     }
     boot_params.dtb_pa = dtb;
@@ -91,8 +91,8 @@ static void map_or_refuse(struct mmu_space *sp, uint64_t va, paddr_t pa, uint64_
 static void map_kernel_image(struct mmu_space *ksp)
 {
     paddr_t base = (paddr_t)(uintptr_t)_kernel_start;
-#define IMAGE_PART(start, end, prot, what)                                                    \
-    map_or_refuse(ksp, KERNEL_VA_BASE + ((uintptr_t)(start) - base), (uintptr_t)(start),     \
+#define IMAGE_PART(start, end, prot, what)                                                         \
+    map_or_refuse(ksp, KERNEL_VA_BASE + ((uintptr_t)(start)-base), (uintptr_t)(start),             \
                   (uintptr_t)(end) - (uintptr_t)(start), prot, false, what)
     IMAGE_PART(_text_start, _text_end, PROT_KERNEL_TEXT, "kernel text");
     IMAGE_PART(_rodata_start, _rodata_end, PROT_KERNEL_RO, "kernel rodata");
@@ -100,17 +100,17 @@ static void map_kernel_image(struct mmu_space *ksp)
 #undef IMAGE_PART
 }
 
-static void map_ram(struct mmu_space *ksp, const struct fdt *fdt)
+static void map_ram(struct mmu_space *ksp, const struct dtb *dt)
 {
     int depth = 0;
     unsigned banks = 0;
-    for (int n = fdt_next_node(fdt, -1, &depth); n >= 0; n = fdt_next_node(fdt, n, &depth)) {
-        const char *type = fdt_prop_string(fdt, n, "device_type");
+    for (int n = dtb_next_node(dt, -1, &depth); n >= 0; n = dtb_next_node(dt, n, &depth)) {
+        const char *type = dtb_prop_string(dt, n, "device_type");
         if (type == NULL || strcmp(type, "memory") != 0) {
             continue;
         }
         uint64_t base, size;
-        for (uint32_t i = 0; fdt_reg(fdt, n, i, &base, &size); i++) {
+        for (uint32_t i = 0; dtb_reg(dt, n, i, &base, &size); i++) {
             paddr_t lo = ALIGN_UP(base, PAGE_SIZE);
             paddr_t hi = ALIGN_DOWN(base + size, PAGE_SIZE);
             if (lo >= hi || hi > DIRECT_MAP_SIZE) {
@@ -153,8 +153,7 @@ static void set_cpu_regs(const struct mmu_space *ksp, const struct mmu_space *id
     /* SPAN clear: PSTATE.PAN is set on every exception entry, so the kernel
      * cannot touch task memory through task addresses by accident. */
     boot_cpu_regs.sctlr = SCTLR_M | SCTLR_C | SCTLR_I | SCTLR_SA | SCTLR_SA0 | SCTLR_UCT |
-                          SCTLR_DZE | SCTLR_UCI | SCTLR_NTWI | SCTLR_NTWE | SCTLR_WXN |
-                          SCTLR_RES1;
+                          SCTLR_DZE | SCTLR_UCI | SCTLR_NTWI | SCTLR_NTWE | SCTLR_WXN | SCTLR_RES1;
     boot_cpu_regs.ttbr0 = idmap->root;
     boot_cpu_regs.ttbr1 = ksp->root;
     boot_cpu_regs.cptr = CPTR_FPEN_NONE;
@@ -167,17 +166,17 @@ static void set_cpu_regs(const struct mmu_space *ksp, const struct mmu_space *id
  */
 void boot_early(paddr_t dtb, unsigned el)
 {
-    struct fdt fdt;
+    struct dtb dt;
     const char *why = "";
 
     boot_params.entry_el = el;
     psci_set_conduit(el == 2 ? PSCI_CONDUIT_SMC : PSCI_CONDUIT_HVC);
-    bool have_dt = early_dt(&fdt, dtb, &why);
+    bool have_dt = early_dt(&dt, dtb, &why);
     uint64_t uart_size = 0;
     paddr_t uart = 0;
     if (have_dt) {
-        psci_init(&fdt);
-        uart = pl011_find(&fdt, &uart_size);
+        psci_init(&dt);
+        uart = pl011_find(&dt, &uart_size);
         pl011_set_base(uart);
     }
     if (!have_dt) {
@@ -192,7 +191,7 @@ void boot_early(paddr_t dtb, unsigned el)
     idmap.root = early_table_alloc(NULL);
 
     map_kernel_image(ksp);
-    map_ram(ksp, &fdt);
+    map_ram(ksp, &dt);
     if (uart != 0) {
         boot_params.uart_va = (uintptr_t)mmu_map_device(uart, uart_size);
     }

@@ -50,7 +50,7 @@ static struct {
 } redist_regions[MAX_REDIST_REGIONS];
 static unsigned redist_region_count;
 static uint64_t redist_stride; /* 0: from GICR_TYPER.VLPIS */
-static uint32_t spi_limit;    /* one past the last SPI INTID */
+static uint32_t spi_limit;     /* one past the last SPI INTID */
 
 static uint32_t rd32(volatile uint8_t *base, uint32_t off)
 {
@@ -78,23 +78,23 @@ static void dist_wait_rwp(void)
     }
 }
 
-bool gic_init(const struct fdt *fdt, const char **why)
+bool gic_init(const struct dtb *dt, const char **why)
 {
-    int node = fdt_find_compatible(fdt, -1, "arm,gic-v3");
+    int node = dtb_find_compatible(dt, -1, "arm,gic-v3");
     uint64_t base, size;
-    if (node < 0 || !fdt_reg(fdt, node, 0, &base, &size)) {
+    if (node < 0 || !dtb_reg(dt, node, 0, &base, &size)) {
         *why = "no GICv3 (compatible \"arm,gic-v3\") in the device tree";
         return false;
     }
     gicd = mmu_map_device(base, size);
     uint32_t regions = 1;
-    fdt_prop_u32(fdt, node, "#redistributor-regions", &regions);
+    dtb_prop_u32(dt, node, "#redistributor-regions", &regions);
     uint32_t stride32 = 0;
-    if (fdt_prop_u32(fdt, node, "redistributor-stride", &stride32)) {
+    if (dtb_prop_u32(dt, node, "redistributor-stride", &stride32)) {
         redist_stride = stride32;
     }
     for (uint32_t i = 0; i < regions && i < MAX_REDIST_REGIONS; i++) {
-        if (!fdt_reg(fdt, node, 1 + i, &base, &size)) {
+        if (!dtb_reg(dt, node, 1 + i, &base, &size)) {
             break;
         }
         redist_regions[redist_region_count].base = mmu_map_device(base, size);
@@ -185,10 +185,10 @@ bool gic_init_cpu(uint64_t mpidr)
     /* System-register interface: SRE on (Enable lets guests use theirs). */
     sysreg_write(S3_4_C12_C9_5, sysreg_read(S3_4_C12_C9_5) | 0x9); /* ICC_SRE_EL2 */
     isb();
-    sysreg_write(S3_0_C4_C6_0, 0xff); /* ICC_PMR_EL1: unmask all priorities */
-    sysreg_write(S3_0_C12_C12_3, 0);  /* ICC_BPR1_EL1 */
+    sysreg_write(S3_0_C4_C6_0, 0xff);      /* ICC_PMR_EL1: unmask all priorities */
+    sysreg_write(S3_0_C12_C12_3, 0);       /* ICC_BPR1_EL1 */
     sysreg_write(S3_0_C12_C12_4, 1u << 1); /* ICC_CTLR_EL1.EOImode = 1 */
-    sysreg_write(S3_0_C12_C12_7, 1);  /* ICC_IGRPEN1_EL1 */
+    sysreg_write(S3_0_C12_C12_7, 1);       /* ICC_IGRPEN1_EL1 */
     isb();
     return true;
 }
@@ -252,7 +252,7 @@ void gic_send_sgi(uint64_t target_mpidr, uint32_t sgi)
     uint64_t v = ((target_mpidr >> 32) & 0xff) << 48 | ((target_mpidr >> 16) & 0xff) << 32 |
                  ((target_mpidr >> 8) & 0xff) << 16 | (aff0 / 16) << 44 |
                  (uint64_t)(sgi & 0xf) << 24 | 1u << (aff0 % 16);
-    dsb(ishst); /* what the target reads after the SGI is visible first */
+    dsb(ishst);                      /* what the target reads after the SGI is visible first */
     sysreg_write(S3_0_C12_C11_5, v); /* ICC_SGI1R_EL1 */
     isb();
 }

@@ -12,7 +12,7 @@
 #ifndef KERNEL_ARCH_GICV3_H
 #define KERNEL_ARCH_GICV3_H
 
-#include "lib/fdt.h"
+#include "lib/dtb.h"
 #include "lib/types.h"
 
 #define GIC_SPURIOUS 1023u
@@ -22,7 +22,7 @@
 
 /* Maps and initialises the distributor; false with *why if the DT has no
  * usable GICv3. Called once on the boot CPU. */
-bool gic_init(const struct fdt *fdt, const char **why);
+bool gic_init(const struct dtb *dt, const char **why);
 /* Wakes this CPU's redistributor and enables its CPU interface. */
 bool gic_init_cpu(uint64_t mpidr);
 

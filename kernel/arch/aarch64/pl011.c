@@ -14,10 +14,10 @@ enum {
 
 static volatile uint8_t *uart;
 
-static int stdout_node(const struct fdt *fdt)
+static int stdout_node(const struct dtb *dt)
 {
-    int chosen = fdt_path(fdt, "/chosen");
-    const char *path = chosen >= 0 ? fdt_prop_string(fdt, chosen, "stdout-path") : NULL;
+    int chosen = dtb_path(dt, "/chosen");
+    const char *path = chosen >= 0 ? dtb_prop_string(dt, chosen, "stdout-path") : NULL;
     if (path == NULL) {
         return -1;
     }
@@ -29,21 +29,21 @@ static int stdout_node(const struct fdt *fdt)
     }
     buf[n] = 0;
     if (buf[0] != '/') { /* an alias */
-        int aliases = fdt_path(fdt, "/aliases");
-        const char *full = aliases >= 0 ? fdt_prop_string(fdt, aliases, buf) : NULL;
-        return full != NULL ? fdt_path(fdt, full) : -1;
+        int aliases = dtb_path(dt, "/aliases");
+        const char *full = aliases >= 0 ? dtb_prop_string(dt, aliases, buf) : NULL;
+        return full != NULL ? dtb_path(dt, full) : -1;
     }
-    return fdt_path(fdt, buf);
+    return dtb_path(dt, buf);
 }
 
-paddr_t pl011_find(const struct fdt *fdt, uint64_t *size)
+paddr_t pl011_find(const struct dtb *dt, uint64_t *size)
 {
-    int node = stdout_node(fdt);
-    if (node < 0 || !fdt_compatible(fdt, node, "arm,pl011")) {
-        node = fdt_find_compatible(fdt, -1, "arm,pl011");
+    int node = stdout_node(dt);
+    if (node < 0 || !dtb_compatible(dt, node, "arm,pl011")) {
+        node = dtb_find_compatible(dt, -1, "arm,pl011");
     }
     uint64_t base;
-    if (node < 0 || !fdt_reg(fdt, node, 0, &base, size)) {
+    if (node < 0 || !dtb_reg(dt, node, 0, &base, size)) {
         return 0;
     }
     return base;

@@ -6,12 +6,12 @@
 #ifndef KERNEL_ARCH_PL011_H
 #define KERNEL_ARCH_PL011_H
 
-#include "lib/fdt.h"
+#include "lib/dtb.h"
 #include "lib/types.h"
 
 /* Finds the UART named by /chosen/stdout-path (or the first PL011) and
  * returns its physical base, or 0. */
-paddr_t pl011_find(const struct fdt *fdt, uint64_t *size);
+paddr_t pl011_find(const struct dtb *dt, uint64_t *size);
 
 /* Sets the address used for output: physical while the MMU is off, then
  * the device-window VA. */

@@ -8,16 +8,16 @@
 
 static enum psci_conduit conduit;
 
-bool psci_init(const struct fdt *fdt)
+bool psci_init(const struct dtb *dt)
 {
-    int node = fdt_find_compatible(fdt, -1, "arm,psci-1.0");
+    int node = dtb_find_compatible(dt, -1, "arm,psci-1.0");
     if (node < 0) {
-        node = fdt_find_compatible(fdt, -1, "arm,psci-0.2");
+        node = dtb_find_compatible(dt, -1, "arm,psci-0.2");
     }
     if (node < 0) {
         return false;
     }
-    const char *method = fdt_prop_string(fdt, node, "method");
+    const char *method = dtb_prop_string(dt, node, "method");
     if (method != NULL && strcmp(method, "smc") == 0) {
         conduit = PSCI_CONDUIT_SMC;
     } else if (method != NULL && strcmp(method, "hvc") == 0) {
@@ -48,14 +48,14 @@ int64_t psci_call(uint32_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
         __asm__ volatile("smc #0"
                          : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
                          :
-                         : "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13",
-                           "x14", "x15", "x16", "x17", "memory");
+                         : "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14",
+                           "x15", "x16", "x17", "memory");
     } else if (conduit == PSCI_CONDUIT_HVC) {
         __asm__ volatile("hvc #0"
                          : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
                          :
-                         : "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13",
-                           "x14", "x15", "x16", "x17", "memory");
+                         : "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14",
+                           "x15", "x16", "x17", "memory");
     } else {
         return -1; /* NOT_SUPPORTED */
     }

@@ -5,7 +5,7 @@
 #ifndef KERNEL_ARCH_PSCI_H
 #define KERNEL_ARCH_PSCI_H
 
-#include "lib/fdt.h"
+#include "lib/dtb.h"
 #include "lib/types.h"
 
 #define PSCI_VERSION 0x84000000u
@@ -21,7 +21,7 @@
 enum psci_conduit { PSCI_CONDUIT_NONE, PSCI_CONDUIT_SMC, PSCI_CONDUIT_HVC };
 
 /* Reads the conduit from the DT; false if there is no usable /psci node. */
-bool psci_init(const struct fdt *fdt);
+bool psci_init(const struct dtb *dt);
 /* For when there is no DT: the conduit the current exception level implies. */
 void psci_set_conduit(enum psci_conduit c);
 bool psci_available(void);

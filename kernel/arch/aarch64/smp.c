@@ -19,10 +19,10 @@
 
 static struct cpu_boot_args boot_args[MAX_CPUS];
 
-static bool cpu_node_usable(const struct fdt *fdt, int node, uint64_t *mpidr)
+static bool cpu_node_usable(const struct dtb *dt, int node, uint64_t *mpidr)
 {
-    const char *type = fdt_prop_string(fdt, node, "device_type");
-    const char *status = fdt_prop_string(fdt, node, "status");
+    const char *type = dtb_prop_string(dt, node, "device_type");
+    const char *status = dtb_prop_string(dt, node, "status");
     uint64_t size;
     if (type == NULL || strcmp(type, "cpu") != 0) {
         return false;
@@ -30,29 +30,28 @@ static bool cpu_node_usable(const struct fdt *fdt, int node, uint64_t *mpidr)
     if (status != NULL && strcmp(status, "okay") != 0 && strcmp(status, "ok") != 0) {
         return false;
     }
-    return fdt_reg(fdt, node, 0, mpidr, &size);
+    return dtb_reg(dt, node, 0, mpidr, &size);
 }
 
-void smp_enumerate(const struct fdt *fdt)
+void smp_enumerate(const struct dtb *dt)
 {
     uint64_t self = sysreg_read(mpidr_el1) & MPIDR_AFF_MASK;
     cpus[0].mpidr = self;
     cpus[0].index = 0;
     cpu_count = 1;
-    int parent = fdt_path(fdt, "/cpus");
-    for (int n = fdt_first_child(fdt, parent); n >= 0; n = fdt_next_sibling(fdt, n)) {
+    int parent = dtb_path(dt, "/cpus");
+    for (int n = dtb_first_child(dt, parent); n >= 0; n = dtb_next_sibling(dt, n)) {
         uint64_t mpidr;
-        if (!cpu_node_usable(fdt, n, &mpidr) || mpidr == self) {
+        if (!cpu_node_usable(dt, n, &mpidr) || mpidr == self) {
             continue;
         }
-        const char *method = fdt_prop_string(fdt, n, "enable-method");
+        const char *method = dtb_prop_string(dt, n, "enable-method");
         if (method == NULL || strcmp(method, "psci") != 0) {
-            printk("kernel: %s: enable-method is not psci; not starting it\n",
-                   fdt_name(fdt, n));
+            printk("kernel: %s: enable-method is not psci; not starting it\n", dtb_name(dt, n));
             continue;
         }
         if (cpu_count == MAX_CPUS) {
-            printk("kernel: more than %d CPUs; ignoring %s\n", MAX_CPUS, fdt_name(fdt, n));
+            printk("kernel: more than %d CPUs; ignoring %s\n", MAX_CPUS, dtb_name(dt, n));
             continue;
         }
         cpus[cpu_count].mpidr = mpidr;
@@ -101,8 +100,8 @@ unsigned smp_start_secondaries(void)
         int64_t err = psci_cpu_on(cpus[i].mpidr, kva_to_pa((void *)secondary_entry),
                                   kva_to_pa(&boot_args[i]));
         if (err != PSCI_SUCCESS) {
-            printk("kernel: CPU %u (MPIDR 0x%lx) did not start: PSCI error %ld\n", i,
-                   cpus[i].mpidr, err);
+            printk("kernel: CPU %u (MPIDR 0x%lx) did not start: PSCI error %ld\n", i, cpus[i].mpidr,
+                   err);
         }
     }
     uint64_t deadline = timer_now() + timer_frequency() / 1000 * BRINGUP_TIMEOUT_MS;

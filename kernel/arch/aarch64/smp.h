@@ -6,14 +6,14 @@
 #ifndef KERNEL_ARCH_SMP_H
 #define KERNEL_ARCH_SMP_H
 
-#include "lib/fdt.h"
+#include "lib/dtb.h"
 
 #define MPIDR_AFF_MASK 0xff00ffffffUL
 
 struct cpu;
 
 /* Fills cpus[] and cpu_count from the DT. */
-void smp_enumerate(const struct fdt *fdt);
+void smp_enumerate(const struct dtb *dt);
 /* Per-CPU hardware set-up, on the CPU itself: GIC CPU interface, timer. */
 bool smp_init_this_cpu(struct cpu *c);
 /* Starts every other CPU and waits for them; returns how many are online. */

@@ -10,11 +10,11 @@
 #ifndef __ASSEMBLER__
 #include <stdint.h>
 
-#define sysreg_read(r)                                                                        \
-    ({                                                                                        \
-        uint64_t v_;                                                                          \
-        __asm__ volatile("mrs %0, " #r : "=r"(v_));                                           \
-        v_;                                                                                   \
+#define sysreg_read(r)                                                                             \
+    ({                                                                                             \
+        uint64_t v_;                                                                               \
+        __asm__ volatile("mrs %0, " #r : "=r"(v_));                                                \
+        v_;                                                                                        \
     })
 #define sysreg_write(r, v) __asm__ volatile("msr " #r ", %0" ::"r"((uint64_t)(v)) : "memory")
 

@@ -11,14 +11,14 @@ enum { CTL_ENABLE = 1, CTL_IMASK = 2, PPI_BASE = 16, DEFAULT_HYP_PPI = 10 };
 static uint32_t intid = PPI_BASE + DEFAULT_HYP_PPI;
 static uint64_t frequency;
 
-bool timer_init(const struct fdt *fdt, const char **why)
+bool timer_init(const struct dtb *dt, const char **why)
 {
-    int node = fdt_find_compatible(fdt, -1, "arm,armv8-timer");
-    struct fdt_prop irqs;
-    if (node >= 0 && fdt_prop(fdt, node, "interrupts", &irqs) && irqs.len >= 4 * 12) {
+    int node = dtb_find_compatible(dt, -1, "arm,armv8-timer");
+    struct dtb_prop irqs;
+    if (node >= 0 && dtb_prop(dt, node, "interrupts", &irqs) && irqs.len >= 4 * 12) {
         /* Entries are <type number flags>; entry 3 is the EL2 physical timer. */
-        uint32_t type = fdt_be32(irqs.data + 36);
-        uint32_t number = fdt_be32(irqs.data + 40);
+        uint32_t type = dtb_be32(irqs.data + 36);
+        uint32_t number = dtb_be32(irqs.data + 40);
         if (type == 1 && number < 16) {
             intid = PPI_BASE + number;
         }

@@ -6,10 +6,10 @@
 #ifndef KERNEL_ARCH_TIMER_H
 #define KERNEL_ARCH_TIMER_H
 
-#include "lib/fdt.h"
+#include "lib/dtb.h"
 #include "lib/types.h"
 
-bool timer_init(const struct fdt *fdt, const char **why);
+bool timer_init(const struct dtb *dt, const char **why);
 void timer_init_cpu(void);
 uint32_t timer_intid(void);
 uint64_t timer_now(void);

@@ -57,32 +57,37 @@ static void report_fault(struct thread *t, uint64_t esr, uint64_t far)
         bool far_valid = (esr & (1u << 10)) == 0;
         const char *access = instr ? "execute" : write ? "write" : "read";
         if (far_valid) {
-            printk("kernel: task %s: %s at pc 0x%lx: %s of address 0x%lx (%s, level %lu)\n",
-                   name, instr ? "instruction abort" : "data abort", pc, access, far,
-                   abort_kind(fsc), fsc & 3);
+            printk("kernel: task %s: %s at pc 0x%lx: %s of address 0x%lx (%s, level %lu)\n", name,
+                   instr ? "instruction abort" : "data abort", pc, access, far, abort_kind(fsc),
+                   fsc & 3);
         } else {
             printk("kernel: task %s: %s at pc 0x%lx: %s (%s)\n", name,
                    instr ? "instruction abort" : "data abort", pc, access, abort_kind(fsc));
         }
         break;
     }
-    case ESR_EC_UNKNOWN:
-        printk("kernel: task %s: undefined instruction at pc 0x%lx (esr 0x%lx)\n", name, pc,
-               esr);
+    case ESR_EC_UNKNOWN: {
+        const uint32_t *insn = (pc & 3) == 0 ? task_user_ptr(t->task, pc, 4, false) : NULL;
+        if (insn != NULL) {
+            printk("kernel: task %s: undefined instruction 0x%08x at pc 0x%lx\n", name, *insn, pc);
+        } else {
+            printk("kernel: task %s: undefined instruction at pc 0x%lx\n", name, pc);
+        }
         break;
+    }
     case ESR_EC_PC_ALIGN:
         printk("kernel: task %s: misaligned pc 0x%lx\n", name, pc);
         break;
     case ESR_EC_SP_ALIGN:
-        printk("kernel: task %s: misaligned stack pointer 0x%lx at pc 0x%lx\n", name,
-               t->regs.sp, pc);
+        printk("kernel: task %s: misaligned stack pointer 0x%lx at pc 0x%lx\n", name, t->regs.sp,
+               pc);
         break;
     case ESR_EC_BRK64:
         printk("kernel: task %s: breakpoint (brk #%lu) at pc 0x%lx\n", name, esr & 0xffff, pc);
         break;
     default:
-        printk("kernel: task %s: exception class 0x%lx at pc 0x%lx (esr 0x%lx, far 0x%lx)\n",
-               name, ec, pc, esr, far);
+        printk("kernel: task %s: exception class 0x%lx at pc 0x%lx (esr 0x%lx, far 0x%lx)\n", name,
+               ec, pc, esr, far);
         break;
     }
 }
@@ -148,7 +153,10 @@ void trap_kernel_sync(struct regs *r)
 void trap_unexpected(struct regs *r, uint64_t vector)
 {
     static const char *const names[] = {
-        "synchronous", "IRQ", "FIQ", "SError",
+        "synchronous",
+        "IRQ",
+        "FIQ",
+        "SError",
     };
     bool from_task = vector >= 8;
     if (from_task) {

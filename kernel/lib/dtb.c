@@ -1,9 +1,9 @@
 /*
- * Flattened device tree reader: see fdt.h. Layout facts from the Devicetree
+ * Flattened device tree reader: see dt.h. Layout facts from the Devicetree
  * Specification v0.4, chapter 5 (header, memory reservation block, structure
  * block tokens, strings block).
  */
-#include "lib/fdt.h"
+#include "lib/dtb.h"
 #include "lib/string.h"
 
 enum {
@@ -16,29 +16,29 @@ enum {
 
 enum { HEADER_SIZE = 40 }; /* version 17 header: ten 32-bit fields */
 
-uint32_t fdt_be32(const uint8_t *p)
+uint32_t dtb_be32(const uint8_t *p)
 {
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-uint64_t fdt_cells(const uint8_t *p, uint32_t cells)
+uint64_t dtb_cells(const uint8_t *p, uint32_t cells)
 {
     uint64_t v = 0;
     for (uint32_t i = 0; i < cells; i++) {
-        v = v << 32 | fdt_be32(p + 4 * i);
+        v = v << 32 | dtb_be32(p + 4 * i);
     }
     return v;
 }
 
 static uint32_t header_field(const uint8_t *blob, unsigned index)
 {
-    return fdt_be32(blob + 4 * index);
+    return dtb_be32(blob + 4 * index);
 }
 
-uint32_t fdt_header_size(const void *blob)
+uint32_t dtb_header_size(const void *blob)
 {
     const uint8_t *b = blob;
-    if (header_field(b, 0) != FDT_MAGIC) {
+    if (header_field(b, 0) != DTB_MAGIC) {
         return 0;
     }
     return header_field(b, 1);
@@ -59,23 +59,23 @@ static uint32_t bounded_strlen(const uint8_t *p, uint32_t max)
     return n;
 }
 
-static const uint8_t *sblock(const struct fdt *fdt)
+static const uint8_t *sblock(const struct dtb *dt)
 {
-    return fdt->blob + fdt->struct_off;
+    return dt->blob + dt->struct_off;
 }
 
 /*
  * Decodes the token at structure offset off. Returns the token and sets *next
  * to the offset after it, or returns 0 if the token does not fit.
  */
-static uint32_t token_at(const struct fdt *fdt, uint32_t off, uint32_t *next)
+static uint32_t token_at(const struct dtb *dt, uint32_t off, uint32_t *next)
 {
-    const uint8_t *s = sblock(fdt);
-    uint32_t size = fdt->struct_size;
+    const uint8_t *s = sblock(dt);
+    uint32_t size = dt->struct_size;
     if (off > size || size - off < 4 || (off & 3) != 0) {
         return 0;
     }
-    uint32_t tag = fdt_be32(s + off);
+    uint32_t tag = dtb_be32(s + off);
     uint32_t p = off + 4;
     switch (tag) {
     case TOKEN_BEGIN_NODE: {
@@ -90,7 +90,7 @@ static uint32_t token_at(const struct fdt *fdt, uint32_t off, uint32_t *next)
         if (size - p < 8) {
             return 0;
         }
-        uint32_t len = fdt_be32(s + p);
+        uint32_t len = dtb_be32(s + p);
         p += 8;
         if (len > size - p) {
             return 0;
@@ -112,13 +112,13 @@ static uint32_t token_at(const struct fdt *fdt, uint32_t off, uint32_t *next)
     return tag;
 }
 
-static bool check_header(struct fdt *fdt, const uint8_t *b, uint32_t max_size, const char **why)
+static bool check_header(struct dtb *dt, const uint8_t *b, uint32_t max_size, const char **why)
 {
     if (max_size < HEADER_SIZE) {
         *why = "blob smaller than an FDT header";
         return false;
     }
-    if (header_field(b, 0) != FDT_MAGIC) {
+    if (header_field(b, 0) != DTB_MAGIC) {
         *why = "no FDT magic";
         return false;
     }
@@ -151,38 +151,38 @@ static bool check_header(struct fdt *fdt, const uint8_t *b, uint32_t max_size, c
         *why = "memory reservation map outside the blob";
         return false;
     }
-    fdt->blob = b;
-    fdt->size = total;
-    fdt->struct_off = off_struct;
-    fdt->struct_size = size_struct;
-    fdt->strings_off = off_strings;
-    fdt->strings_size = size_strings;
-    fdt->rsvmap_off = off_rsvmap;
+    dt->blob = b;
+    dt->size = total;
+    dt->struct_off = off_struct;
+    dt->struct_size = size_struct;
+    dt->strings_off = off_strings;
+    dt->strings_size = size_strings;
+    dt->rsvmap_off = off_rsvmap;
     return true;
 }
 
-static bool check_rsvmap(const struct fdt *fdt, const char **why)
+static bool check_rsvmap(const struct dtb *dt, const char **why)
 {
-    for (uint32_t off = fdt->rsvmap_off;; off += 16) {
-        if (off > fdt->size || fdt->size - off < 16) {
+    for (uint32_t off = dt->rsvmap_off;; off += 16) {
+        if (off > dt->size || dt->size - off < 16) {
             *why = "memory reservation map not terminated";
             return false;
         }
-        if (fdt_cells(fdt->blob + off, 2) == 0 && fdt_cells(fdt->blob + off + 8, 2) == 0) {
+        if (dtb_cells(dt->blob + off, 2) == 0 && dtb_cells(dt->blob + off + 8, 2) == 0) {
             return true;
         }
     }
 }
 
-static bool check_structure(const struct fdt *fdt, const char **why)
+static bool check_structure(const struct dtb *dt, const char **why)
 {
-    const uint8_t *strings = fdt->blob + fdt->strings_off;
+    const uint8_t *strings = dt->blob + dt->strings_off;
     uint32_t off = 0, next;
     int depth = 0;
     bool root_seen = false;
 
     for (;;) {
-        uint32_t tag = token_at(fdt, off, &next);
+        uint32_t tag = token_at(dt, off, &next);
         switch (tag) {
         case TOKEN_BEGIN_NODE:
             if (root_seen && depth == 0) {
@@ -190,7 +190,7 @@ static bool check_structure(const struct fdt *fdt, const char **why)
                 return false;
             }
             root_seen = true;
-            if (++depth > FDT_MAX_DEPTH) {
+            if (++depth > DTB_MAX_DEPTH) {
                 *why = "nodes nested too deeply";
                 return false;
             }
@@ -206,10 +206,10 @@ static bool check_structure(const struct fdt *fdt, const char **why)
                 *why = "property outside any node";
                 return false;
             }
-            uint32_t nameoff = fdt_be32(sblock(fdt) + off + 8);
-            if (nameoff >= fdt->strings_size ||
-                bounded_strlen(strings + nameoff, fdt->strings_size - nameoff) ==
-                    fdt->strings_size - nameoff) {
+            uint32_t nameoff = dtb_be32(sblock(dt) + off + 8);
+            if (nameoff >= dt->strings_size ||
+                bounded_strlen(strings + nameoff, dt->strings_size - nameoff) ==
+                    dt->strings_size - nameoff) {
                 *why = "property name outside the strings block";
                 return false;
             }
@@ -231,26 +231,26 @@ static bool check_structure(const struct fdt *fdt, const char **why)
     }
 }
 
-bool fdt_init(struct fdt *fdt, const void *blob, uint32_t max_size, const char **why)
+bool dtb_init(struct dtb *dt, const void *blob, uint32_t max_size, const char **why)
 {
     const char *dummy;
     if (why == NULL) {
         why = &dummy;
     }
-    if (!check_header(fdt, blob, max_size, why) || !check_rsvmap(fdt, why) ||
-        !check_structure(fdt, why)) {
-        fdt->blob = NULL;
+    if (!check_header(dt, blob, max_size, why) || !check_rsvmap(dt, why) ||
+        !check_structure(dt, why)) {
+        dt->blob = NULL;
         return false;
     }
-    if (fdt_be32(sblock(fdt)) != TOKEN_BEGIN_NODE) {
+    if (dtb_be32(sblock(dt)) != TOKEN_BEGIN_NODE) {
         *why = "structure block does not start with a node";
-        fdt->blob = NULL;
+        dt->blob = NULL;
         return false;
     }
     return true;
 }
 
-int fdt_next_node(const struct fdt *fdt, int node, int *depth)
+int dtb_next_node(const struct dtb *dt, int node, int *depth)
 {
     uint32_t off, next;
     if (node < 0) {
@@ -261,13 +261,13 @@ int fdt_next_node(const struct fdt *fdt, int node, int *depth)
     }
     /* Step over the current node's own BEGIN_NODE, then find the next one. */
     if (node >= 0) {
-        if (token_at(fdt, off, &next) != TOKEN_BEGIN_NODE) {
+        if (token_at(dt, off, &next) != TOKEN_BEGIN_NODE) {
             return -1;
         }
         off = next;
     }
     for (;;) {
-        uint32_t tag = token_at(fdt, off, &next);
+        uint32_t tag = token_at(dt, off, &next);
         switch (tag) {
         case TOKEN_BEGIN_NODE:
             (*depth)++;
@@ -285,29 +285,29 @@ int fdt_next_node(const struct fdt *fdt, int node, int *depth)
     }
 }
 
-int fdt_first_child(const struct fdt *fdt, int parent)
+int dtb_first_child(const struct dtb *dt, int parent)
 {
     int depth = 0;
-    int n = fdt_next_node(fdt, parent, &depth);
+    int n = dtb_next_node(dt, parent, &depth);
     return (n >= 0 && depth == 1) ? n : -1;
 }
 
-int fdt_next_sibling(const struct fdt *fdt, int child)
+int dtb_next_sibling(const struct dtb *dt, int child)
 {
     int depth = 0;
     int n = child;
     do {
-        n = fdt_next_node(fdt, n, &depth);
+        n = dtb_next_node(dt, n, &depth);
     } while (n >= 0 && depth > 0);
     return (n >= 0 && depth == 0) ? n : -1;
 }
 
-int fdt_parent(const struct fdt *fdt, int node)
+int dtb_parent(const struct dtb *dt, int node)
 {
-    int stack[FDT_MAX_DEPTH + 1];
+    int stack[DTB_MAX_DEPTH + 1];
     int depth = -1;
-    for (int n = fdt_next_node(fdt, -1, &depth); n >= 0; n = fdt_next_node(fdt, n, &depth)) {
-        if (depth < 0 || depth > FDT_MAX_DEPTH) {
+    for (int n = dtb_next_node(dt, -1, &depth); n >= 0; n = dtb_next_node(dt, n, &depth)) {
+        if (depth < 0 || depth > DTB_MAX_DEPTH) {
             return -1;
         }
         stack[depth] = n;
@@ -318,9 +318,9 @@ int fdt_parent(const struct fdt *fdt, int node)
     return -1;
 }
 
-const char *fdt_name(const struct fdt *fdt, int node)
+const char *dtb_name(const struct dtb *dt, int node)
 {
-    return (const char *)sblock(fdt) + node + 4;
+    return (const char *)sblock(dt) + node + 4;
 }
 
 /* Does component [c, c+len) name the node (exactly, or without "@unit")? */
@@ -332,7 +332,7 @@ static bool name_matches(const char *name, const char *c, size_t len)
     return name[len] == 0 || (name[len] == '@' && memchr(c, '@', len) == NULL);
 }
 
-int fdt_path(const struct fdt *fdt, const char *path)
+int dtb_path(const struct dtb *dt, const char *path)
 {
     if (path[0] != '/') {
         return -1;
@@ -347,9 +347,9 @@ int fdt_path(const struct fdt *fdt, const char *path)
         while (*end != 0 && *end != '/') {
             end++;
         }
-        int child = fdt_first_child(fdt, node);
-        while (child >= 0 && !name_matches(fdt_name(fdt, child), p, (size_t)(end - p))) {
-            child = fdt_next_sibling(fdt, child);
+        int child = dtb_first_child(dt, node);
+        while (child >= 0 && !name_matches(dtb_name(dt, child), p, (size_t)(end - p))) {
+            child = dtb_next_sibling(dt, child);
         }
         if (child < 0) {
             return -1;
@@ -363,15 +363,15 @@ int fdt_path(const struct fdt *fdt, const char *path)
     return node;
 }
 
-bool fdt_prop(const struct fdt *fdt, int node, const char *name, struct fdt_prop *out)
+bool dtb_prop(const struct dtb *dt, int node, const char *name, struct dtb_prop *out)
 {
     uint32_t off, next;
-    if (node < 0 || token_at(fdt, (uint32_t)node, &off) != TOKEN_BEGIN_NODE) {
+    if (node < 0 || token_at(dt, (uint32_t)node, &off) != TOKEN_BEGIN_NODE) {
         return false;
     }
-    const char *strings = (const char *)fdt->blob + fdt->strings_off;
+    const char *strings = (const char *)dt->blob + dt->strings_off;
     for (;;) {
-        uint32_t tag = token_at(fdt, off, &next);
+        uint32_t tag = token_at(dt, off, &next);
         if (tag == TOKEN_NOP) {
             off = next;
             continue;
@@ -379,10 +379,10 @@ bool fdt_prop(const struct fdt *fdt, int node, const char *name, struct fdt_prop
         if (tag != TOKEN_PROP) {
             return false;
         }
-        const uint8_t *p = sblock(fdt) + off;
-        uint32_t nameoff = fdt_be32(p + 8);
+        const uint8_t *p = sblock(dt) + off;
+        uint32_t nameoff = dtb_be32(p + 8);
         if (strcmp(strings + nameoff, name) == 0) {
-            out->len = fdt_be32(p + 4);
+            out->len = dtb_be32(p + 4);
             out->data = p + 12;
             return true;
         }
@@ -390,29 +390,29 @@ bool fdt_prop(const struct fdt *fdt, int node, const char *name, struct fdt_prop
     }
 }
 
-const char *fdt_prop_string(const struct fdt *fdt, int node, const char *name)
+const char *dtb_prop_string(const struct dtb *dt, int node, const char *name)
 {
-    struct fdt_prop prop;
-    if (!fdt_prop(fdt, node, name, &prop) || prop.len == 0 || prop.data[prop.len - 1] != 0) {
+    struct dtb_prop prop;
+    if (!dtb_prop(dt, node, name, &prop) || prop.len == 0 || prop.data[prop.len - 1] != 0) {
         return NULL;
     }
     return (const char *)prop.data;
 }
 
-bool fdt_prop_u32(const struct fdt *fdt, int node, const char *name, uint32_t *out)
+bool dtb_prop_u32(const struct dtb *dt, int node, const char *name, uint32_t *out)
 {
-    struct fdt_prop prop;
-    if (!fdt_prop(fdt, node, name, &prop) || prop.len != 4) {
+    struct dtb_prop prop;
+    if (!dtb_prop(dt, node, name, &prop) || prop.len != 4) {
         return false;
     }
-    *out = fdt_be32(prop.data);
+    *out = dtb_be32(prop.data);
     return true;
 }
 
-bool fdt_compatible(const struct fdt *fdt, int node, const char *compat)
+bool dtb_compatible(const struct dtb *dt, int node, const char *compat)
 {
-    struct fdt_prop prop;
-    if (!fdt_prop(fdt, node, "compatible", &prop)) {
+    struct dtb_prop prop;
+    if (!dtb_prop(dt, node, "compatible", &prop)) {
         return false;
     }
     size_t want = strlen(compat);
@@ -428,55 +428,55 @@ bool fdt_compatible(const struct fdt *fdt, int node, const char *compat)
     return false;
 }
 
-int fdt_find_compatible(const struct fdt *fdt, int from, const char *compat)
+int dtb_find_compatible(const struct dtb *dt, int from, const char *compat)
 {
     int depth = 0;
-    for (int n = fdt_next_node(fdt, from, &depth); n >= 0; n = fdt_next_node(fdt, n, &depth)) {
-        if (fdt_compatible(fdt, n, compat)) {
+    for (int n = dtb_next_node(dt, from, &depth); n >= 0; n = dtb_next_node(dt, n, &depth)) {
+        if (dtb_compatible(dt, n, compat)) {
             return n;
         }
     }
     return -1;
 }
 
-int fdt_find_phandle(const struct fdt *fdt, uint32_t ph)
+int dtb_find_phandle(const struct dtb *dt, uint32_t ph)
 {
     int depth = 0;
-    for (int n = fdt_next_node(fdt, -1, &depth); n >= 0; n = fdt_next_node(fdt, n, &depth)) {
+    for (int n = dtb_next_node(dt, -1, &depth); n >= 0; n = dtb_next_node(dt, n, &depth)) {
         uint32_t v;
-        if (fdt_prop_u32(fdt, n, "phandle", &v) && v == ph) {
+        if (dtb_prop_u32(dt, n, "phandle", &v) && v == ph) {
             return n;
         }
     }
     return -1;
 }
 
-static uint32_t cells_of_parent(const struct fdt *fdt, int node, const char *name, uint32_t dflt)
+static uint32_t cells_of_parent(const struct dtb *dt, int node, const char *name, uint32_t dflt)
 {
-    int parent = fdt_parent(fdt, node);
+    int parent = dtb_parent(dt, node);
     uint32_t v;
-    if (parent >= 0 && fdt_prop_u32(fdt, parent, name, &v)) {
+    if (parent >= 0 && dtb_prop_u32(dt, parent, name, &v)) {
         return v;
     }
     return dflt;
 }
 
-uint32_t fdt_address_cells(const struct fdt *fdt, int node)
+uint32_t dtb_address_cells(const struct dtb *dt, int node)
 {
-    return cells_of_parent(fdt, node, "#address-cells", 2);
+    return cells_of_parent(dt, node, "#address-cells", 2);
 }
 
-uint32_t fdt_size_cells(const struct fdt *fdt, int node)
+uint32_t dtb_size_cells(const struct dtb *dt, int node)
 {
-    return cells_of_parent(fdt, node, "#size-cells", 1);
+    return cells_of_parent(dt, node, "#size-cells", 1);
 }
 
-bool fdt_reg(const struct fdt *fdt, int node, uint32_t index, uint64_t *addr, uint64_t *size)
+bool dtb_reg(const struct dtb *dt, int node, uint32_t index, uint64_t *addr, uint64_t *size)
 {
-    struct fdt_prop prop;
-    uint32_t ac = fdt_address_cells(fdt, node);
-    uint32_t sc = fdt_size_cells(fdt, node);
-    if (ac < 1 || ac > 2 || sc > 2 || !fdt_prop(fdt, node, "reg", &prop)) {
+    struct dtb_prop prop;
+    uint32_t ac = dtb_address_cells(dt, node);
+    uint32_t sc = dtb_size_cells(dt, node);
+    if (ac < 1 || ac > 2 || sc > 2 || !dtb_prop(dt, node, "reg", &prop)) {
         return false;
     }
     uint32_t entry = 4 * (ac + sc);
@@ -484,18 +484,18 @@ bool fdt_reg(const struct fdt *fdt, int node, uint32_t index, uint64_t *addr, ui
         return false;
     }
     const uint8_t *p = prop.data + index * entry;
-    *addr = fdt_cells(p, ac);
-    *size = fdt_cells(p + 4 * ac, sc);
+    *addr = dtb_cells(p, ac);
+    *size = dtb_cells(p + 4 * ac, sc);
     return true;
 }
 
-bool fdt_mem_rsv(const struct fdt *fdt, uint32_t index, uint64_t *addr, uint64_t *size)
+bool dtb_mem_rsv(const struct dtb *dt, uint32_t index, uint64_t *addr, uint64_t *size)
 {
-    /* fdt_init checked that the map is terminated inside the blob. */
-    uint32_t off = fdt->rsvmap_off;
+    /* dtb_init checked that the map is terminated inside the blob. */
+    uint32_t off = dt->rsvmap_off;
     for (uint32_t i = 0;; i++, off += 16) {
-        uint64_t a = fdt_cells(fdt->blob + off, 2);
-        uint64_t s = fdt_cells(fdt->blob + off + 8, 2);
+        uint64_t a = dtb_cells(dt->blob + off, 2);
+        uint64_t s = dtb_cells(dt->blob + off + 8, 2);
         if (a == 0 && s == 0) {
             return false;
         }

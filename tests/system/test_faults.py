@@ -1,0 +1,30 @@
+"""A task that faults is reported with its name, the fault and the address;
+the kernel stops the task and keeps running."""
+
+import pytest
+
+import bastei
+
+CASES = {
+    "undefined": r"kernel: task root: undefined instruction 0x00000042 at pc 0x4[0-9a-f]+",
+    "unmapped_read": r"kernel: task root: data abort at pc 0x4[0-9a-f]+: read of address "
+                     r"0x1238 \(translation fault, level \d\)",
+    "unmapped_write": r"kernel: task root: data abort at pc 0x4[0-9a-f]+: write of address "
+                      r"0x500000000000 \(translation fault, level \d\)",
+    "kernel_address": r"kernel: task root: data abort at pc 0x4[0-9a-f]+: read of address "
+                      r"0xffffffffc0000000 \(permission fault, level 3\)",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(CASES))
+def test_faulting_task_is_reported_and_kernel_keeps_running(boot, tmp_path, kind):
+    a = bastei.archive(tmp_path / "fault.cpio", {"root": bastei.program(f"fault_{kind}")})
+    m = boot(a, cpus=2)
+    m.expect(r"fault: about to fault")
+    m.expect(CASES[kind])
+    m.expect(r"kernel: task root stopped")
+    m.expect(r"kernel: no threads left to run; all CPUs idle")
+    assert m.stays_up(2), "the machine went down after a task fault"
+    out = m.output
+    assert "still running after the fault" not in out
+    assert "panic" not in out
