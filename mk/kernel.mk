@@ -3,6 +3,10 @@
 
 KERNEL_IMG := $(BUILD)/kernel.img
 KERNEL_ELF := $(BUILD)/kernel.elf
+# The test kernel differs only in core/syscall.c, which gains the hooks the
+# system tests use to provoke kernel failures (BT_TEST_HOOKS).
+TEST_KERNEL_IMG := $(BUILD)/test-kernel.img
+TEST_KERNEL_ELF := $(BUILD)/test-kernel.elf
 KBUILD := $(BUILD)/kernel
 KGEN := $(KBUILD)/generated
 
@@ -40,8 +44,20 @@ $(KERNEL_ELF): $(KERNEL_OBJS) kernel/kernel.ld
 	$(Q)$(TARGET_CC) -nostdlib -static -no-pie -Wl,-T,kernel/kernel.ld \
 	  -Wl,--build-id=none -Wl,--no-warn-rwx-segments -o $@ $(KERNEL_OBJS) -lgcc
 
-$(KERNEL_IMG): $(KERNEL_ELF)
+TEST_KERNEL_OBJS := $(filter-out %/core/syscall.o,$(KERNEL_OBJS)) $(KBUILD)/core/syscall-test.o
+
+$(KBUILD)/core/syscall-test.o: kernel/core/syscall.c | deps
+	@mkdir -p $(dir $@)
+	@echo "  CC      $< (test hooks)"
+	$(Q)$(TARGET_CC) $(KERNEL_CFLAGS) -DBT_TEST_HOOKS -c $< -o $@
+
+$(TEST_KERNEL_ELF): $(TEST_KERNEL_OBJS) kernel/kernel.ld
+	@echo "  LD      $@"
+	$(Q)$(TARGET_CC) -nostdlib -static -no-pie -Wl,-T,kernel/kernel.ld \
+	  -Wl,--build-id=none -Wl,--no-warn-rwx-segments -o $@ $(TEST_KERNEL_OBJS) -lgcc
+
+$(BUILD)/%.img: $(BUILD)/%.elf
 	@echo "  IMAGE   $@"
 	$(Q)$(TARGET_OBJCOPY) -O binary $< $@
 
--include $(KERNEL_OBJS:.o=.d) $(ASM_OFFSETS).d
+-include $(KERNEL_OBJS:.o=.d) $(KBUILD)/core/syscall-test.d $(ASM_OFFSETS).d

@@ -53,4 +53,6 @@ $(eval $(call user_program,root,services/root/main.c,))
 FAULT_KINDS := undefined unmapped_read unmapped_write kernel_address
 $(foreach k,$(FAULT_KINDS),$(eval $(call user_program,fault_$(k),tests/programs/fault/main.c,-DFAULT_$(shell echo $(k) | tr a-z A-Z))))
 
+$(eval $(call user_program,kernel_fault,tests/programs/kernel_fault/main.c,))
+
 -include $(ULIB_OBJS:.o=.d)

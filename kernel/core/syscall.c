@@ -43,6 +43,12 @@ void syscall_dispatch(struct thread *t)
         printk("kernel: task %s: thread exited\n", t->task->name);
         thread_stop(t);
         return;
+#ifdef BT_TEST_HOOKS
+    case BT_SYS_TEST_KERNEL_FAULT:
+        /* A kernel access to an address nothing maps. */
+        st = (enum bt_status) * (volatile uint64_t *)(uintptr_t)0xdead0000;
+        break;
+#endif
     default:
         st = BT_E_SYSCALL;
         break;

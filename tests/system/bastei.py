@@ -20,6 +20,7 @@ REPO = Path(__file__).resolve().parents[2]
 BUILD = Path(os.environ.get("BUILD", REPO / "build"))
 LOGS = BUILD / "test-logs"
 KERNEL = BUILD / "kernel.img"
+TEST_KERNEL = BUILD / "test-kernel.img"
 BOOTPACK = BUILD / "tools" / "bootpack"
 
 sys.path.insert(0, str(REPO / "tools" / "qemu"))

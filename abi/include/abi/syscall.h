@@ -13,7 +13,11 @@ enum bt_syscall {
     BT_SYS_DEBUG_WRITE = 0,
     /* Ends the calling thread. */
     BT_SYS_THREAD_EXIT = 1,
-    BT_SYSCALL_COUNT
+    BT_SYSCALL_COUNT,
+
+    /* Only in the test kernel (build/test-kernel.img): makes the kernel take
+     * an unexpected exception, to test its panic report. */
+    BT_SYS_TEST_KERNEL_FAULT = 0x7f00,
 };
 
 #define BT_DEBUG_WRITE_MAX 4096
