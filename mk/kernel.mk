@@ -10,7 +10,7 @@ TEST_KERNEL_ELF := $(BUILD)/test-kernel.elf
 KBUILD := $(BUILD)/kernel
 KGEN := $(KBUILD)/generated
 
-KERNEL_C_SRCS := $(wildcard kernel/core/*.c kernel/lib/*.c) \
+KERNEL_C_SRCS := $(wildcard kernel/core/*.c kernel/lib/*.c kernel/object/*.c kernel/fastpath/*.c) \
 	$(filter-out %/asm-offsets.c,$(wildcard kernel/arch/aarch64/*.c))
 KERNEL_S_SRCS := $(wildcard kernel/arch/aarch64/*.S)
 KERNEL_OBJS := $(KERNEL_C_SRCS:%.c=$(BUILD)/%.o) $(KERNEL_S_SRCS:%.S=$(BUILD)/%.o)

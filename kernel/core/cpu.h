@@ -14,12 +14,14 @@ struct thread;
 
 struct cpu {
     uintptr_t kstack_top;   /* own; read by the entry code (asm-offsets) */
-    struct thread *current; /* own; thread whose state is live, NULL when idle */
+    struct thread *current; /* thread whose state is live here, NULL when idle */
     unsigned index;         /* 0 .. cpu_count-1; 0 is the boot CPU */
     uint64_t mpidr;         /* affinity as PSCI and the GIC name it */
     volatile uint8_t *gicr; /* own; this CPU's redistributor frame */
     volatile uint32_t online;
-    struct runqueue rq; /* kernel lock */
+    volatile uint32_t detach_req; /* set by the lock holder, cleared here */
+    struct runqueue rq;
+    uint64_t ttbr0;     /* own; what TTBR0_EL2 holds */
     bool resched;       /* own; re-pick the thread at the next kernel exit */
     bool slice_expired; /* own; the current thread used up its slice */
 };

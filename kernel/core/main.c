@@ -15,7 +15,8 @@
 #include "core/pmem.h"
 #include "core/printk.h"
 #include "core/sched.h"
-#include "core/thread.h"
+#include "core/boot_root.h"
+#include "object/task.h"
 #include "lib/cpio.h"
 #include "lib/dtb.h"
 #include "lib/string.h"
@@ -24,8 +25,9 @@
 
 extern char boot_stack_top[];
 
-struct spinlock kernel_lock_word;
 static struct dtb platform_dt;
+static struct pmem_range ram_banks[PMEM_MAX_RANGES];
+static unsigned ram_bank_count;
 
 static paddr_t kernel_table_alloc(void *ctx)
 {
@@ -79,6 +81,43 @@ static void memory_init(const struct dtb *dt, paddr_t *archive, uint64_t *archiv
     }
 }
 
+static unsigned add_range(struct pmem_range *out, unsigned n, unsigned max, paddr_t start,
+                          paddr_t end)
+{
+    if (n == max || start >= end) {
+        return n;
+    }
+    unsigned i = n;
+    while (i > 0 && out[i - 1].start > start) {
+        out[i] = out[i - 1];
+        i--;
+    }
+    out[i] = (struct pmem_range){start, end};
+    return n + 1;
+}
+
+unsigned boot_kernel_owned_ranges(struct pmem_range *out, unsigned max)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < ram_bank_count; i++) {
+        n = add_range(out, n, max, ram_banks[i].start, ram_banks[i].end);
+    }
+    uint64_t base, size;
+    for (unsigned i = 0; gic_region(i, &base, &size); i++) {
+        n = add_range(out, n, max, ALIGN_DOWN(base, PAGE_SIZE), ALIGN_UP(base + size, PAGE_SIZE));
+    }
+    /* Merge overlaps so the gaps between them are exactly device memory. */
+    unsigned m = 0;
+    for (unsigned i = 0; i < n; i++) {
+        if (m > 0 && out[i].start <= out[m - 1].end) {
+            out[m - 1].end = MAX(out[m - 1].end, out[i].end);
+        } else {
+            out[m++] = out[i];
+        }
+    }
+    return m;
+}
+
 /* Finds the root program in the boot archive or refuses to boot. */
 static struct cpio_entry find_root_program(paddr_t archive, uint64_t size)
 {
@@ -128,11 +167,21 @@ NORETURN void kernel_main(void)
         boot_refuse("the boot CPU has no GIC redistributor");
     }
     boot_cpu->online = 1;
+    task_asids_init(boot_params.asid_bits);
+    sched_init_idle_table();
+    smp_prepare_secondaries();
 
     struct cpio_entry root = find_root_program(archive, archive_size);
-    task_start_root(root.data, root.size);
+    struct boot_memory mem = {
+        .archive = archive,
+        .archive_size = archive_size,
+        .dtb = boot_params.dtb_pa,
+        .dtb_size = boot_params.dtb_size,
+    };
+    boot_root_start(root.data, root.size, &mem);
 
     unsigned online = smp_start_secondaries();
+    boot_root_set_cpu_count(online);
     printk("kernel: %u CPUs online\n", online);
     sched_idle();
 }

@@ -25,6 +25,8 @@ void pmem_reserve(paddr_t start, paddr_t end);
  * zeroed; returns 0 when no range can satisfy it. */
 paddr_t pmem_alloc(uint64_t size, uint64_t align);
 uint64_t pmem_free_bytes(void);
+/* Empties the free list: what was free now belongs to root. */
+void pmem_take_all(void);
 /* The free ranges, in address order. */
 const struct pmem_range *pmem_ranges(unsigned *count);
 

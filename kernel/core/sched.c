@@ -3,15 +3,26 @@
  * priorities, so picking the next thread is a few bit scans.
  */
 #include "core/sched.h"
+#include "arch/aarch64/fpu.h"
 #include "arch/aarch64/gicv3.h"
 #include "arch/aarch64/timer.h"
 #include "core/cpu.h"
-#include "core/klock.h"
-#include "core/thread.h"
 #include "core/entry.h"
+#include "core/klock.h"
+#include "core/panic.h"
+#include "core/pmem.h"
+#include "object/thread.h"
 
 struct cpu cpus[MAX_CPUS];
 unsigned cpu_count;
+struct spinlock kernel_lock_word;
+static uint64_t idle_ttbr0; /* an empty table, ASID 0 */
+
+void sched_init_idle_table(void)
+{
+    idle_ttbr0 = pmem_alloc(PAGE_SIZE, PAGE_SIZE);
+    CHECK(idle_ttbr0 != 0);
+}
 
 static void rq_push_tail(struct runqueue *rq, struct thread *t)
 {
@@ -58,6 +69,11 @@ static int rq_top(const struct runqueue *rq)
     return -1;
 }
 
+int sched_top_priority(unsigned index)
+{
+    return rq_top(&cpus[index].rq);
+}
+
 void sched_remove(struct thread *t)
 {
     if (t->queued) {
@@ -65,9 +81,13 @@ void sched_remove(struct thread *t)
     }
 }
 
-void sched_request_resched(void)
+void sched_resched_cpu(unsigned index)
 {
-    this_cpu()->resched = true;
+    if (index == this_cpu()->index) {
+        this_cpu()->resched = true;
+    } else {
+        gic_send_sgi(cpus[index].mpidr, GIC_SGI_RESCHEDULE);
+    }
 }
 
 void sched_wake(struct thread *t)
@@ -80,11 +100,7 @@ void sched_wake(struct thread *t)
     rq_push_tail(&c->rq, t);
     struct thread *running = c->current;
     if (running == NULL || running->priority < t->priority) {
-        if (c == this_cpu()) {
-            c->resched = true;
-        } else {
-            gic_send_sgi(c->mpidr, GIC_SGI_RESCHEDULE);
-        }
+        sched_resched_cpu(t->cpu);
     }
 }
 
@@ -93,6 +109,79 @@ void sched_tick(void)
     struct cpu *c = this_cpu();
     c->resched = true;
     c->slice_expired = true;
+}
+
+void sched_yield(void)
+{
+    sched_tick();
+}
+
+void sched_detach(struct thread *t)
+{
+    struct cpu *self = this_cpu();
+    for (unsigned i = 0; i < cpu_count; i++) {
+        struct cpu *c = &cpus[i];
+        if (c == self || c->current != t) {
+            continue;
+        }
+        __atomic_store_n(&c->detach_req, 1, __ATOMIC_RELEASE);
+        gic_send_sgi(c->mpidr, GIC_SGI_RESCHEDULE);
+        while (__atomic_load_n(&c->detach_req, __ATOMIC_ACQUIRE)) {
+            __asm__ volatile("yield");
+        }
+    }
+}
+
+static void load_ttbr0(struct cpu *c, uint64_t ttbr)
+{
+    if (c->ttbr0 != ttbr) {
+        sysreg_write(ttbr0_el2, ttbr);
+        isb();
+        c->ttbr0 = ttbr;
+    }
+}
+
+/* Saves what of the outgoing thread lives only in this CPU's registers.
+ * Invariant: the EL0 FP trap is disarmed exactly while the current thread's
+ * FP state is live. */
+static void save_outgoing(struct thread *prev)
+{
+    prev->tpidr_el0 = sysreg_read(tpidr_el0);
+    prev->tpidrro_el0 = sysreg_read(tpidrro_el0);
+    if (prev->fp_live) {
+        fpu_save(&prev->fp);
+        prev->fp_live = false;
+        fpu_set_trap(true);
+    }
+}
+
+/* Lets go of the current thread at the lock holder's request: its
+ * registers are already saved (it entered the kernel to get here). */
+void sched_poll_detach(void)
+{
+    struct cpu *c = this_cpu();
+    if (!__atomic_load_n(&c->detach_req, __ATOMIC_ACQUIRE)) {
+        __asm__ volatile("yield");
+        return;
+    }
+    if (c->current != NULL) {
+        save_outgoing(c->current);
+    }
+    c->current = NULL;
+    load_ttbr0(c, idle_ttbr0);
+    __atomic_store_n(&c->detach_req, 0, __ATOMIC_RELEASE);
+}
+
+void sched_switch_to(struct thread *next)
+{
+    struct cpu *c = this_cpu();
+    if (c->current != NULL) {
+        save_outgoing(c->current);
+    }
+    sysreg_write(tpidr_el0, next->tpidr_el0);
+    sysreg_write(tpidrro_el0, next->tpidrro_el0);
+    load_ttbr0(c, task_ttbr(thread_task(next)));
+    c->current = next;
 }
 
 /* Should cur give the CPU to the best queued thread? */
@@ -107,21 +196,8 @@ static bool should_switch(const struct cpu *c, const struct thread *cur, int top
     return top == cur->priority && c->slice_expired;
 }
 
-static void switch_to(struct cpu *c, struct thread *next)
+static void begin_slice(struct cpu *c)
 {
-    struct thread *prev = c->current;
-    if (prev != NULL) {
-        prev->tpidr_el0 = sysreg_read(tpidr_el0);
-        prev->tpidrro_el0 = sysreg_read(tpidrro_el0);
-    }
-    sysreg_write(tpidr_el0, next->tpidr_el0);
-    sysreg_write(tpidrro_el0, next->tpidrro_el0);
-    if (prev == NULL || prev->task != next->task) {
-        struct task *task = next->task;
-        sysreg_write(ttbr0_el2, task->space.root | (uint64_t)task->asid << 48);
-        isb();
-    }
-    c->current = next;
     c->slice_expired = false;
     timer_arm_slice(TIME_SLICE_US);
 }
@@ -130,30 +206,45 @@ struct regs *sched_exit(void)
 {
     struct cpu *c = this_cpu();
     struct thread *cur = c->current;
-    if (c->resched || cur == NULL || cur->state != THREAD_RUNNABLE) {
+    if (c->resched || cur == NULL || cur->state != THREAD_RUNNABLE || cur->cpu != c->index) {
         c->resched = false;
         int top = rq_top(&c->rq);
         if (should_switch(c, cur, top)) {
             if (cur != NULL && cur->state == THREAD_RUNNABLE) {
-                /* Preempted or its slice ended: back to the tail (or to the
-                 * CPU its affinity now names). */
+                /* Preempted, slice used up, or moved: back to the tail of the
+                 * queue of the CPU its affinity names. */
                 c->current = NULL;
                 sched_wake(cur);
+                c->current = cur;
                 top = rq_top(&c->rq);
             }
-            struct thread *next = top >= 0 ? c->rq.head[top] : NULL;
-            if (next == NULL) {
-                c->current = NULL;
-                kernel_unlock();
-                sched_idle();
+            if (top < 0) {
+                sched_switch_to_idle();
             }
+            struct thread *next = c->rq.head[top];
             rq_unlink(&c->rq, next);
-            switch_to(c, next);
+            sched_switch_to(next);
+            begin_slice(c);
+        } else if (c->slice_expired) {
+            begin_slice(c);
         }
         c->resched = false;
     }
     kernel_unlock();
     return &c->current->regs;
+}
+
+/* Leaves the current thread (saving its FP state) and idles. */
+NORETURN void sched_switch_to_idle(void)
+{
+    struct cpu *c = this_cpu();
+    if (c->current != NULL) {
+        save_outgoing(c->current);
+    }
+    c->current = NULL;
+    load_ttbr0(c, idle_ttbr0);
+    kernel_unlock();
+    idle_enter(c->kstack_top);
 }
 
 /* The idle loop proper, on a fresh stack (see idle_enter in entry.S). */
@@ -167,7 +258,8 @@ NORETURN void sched_idle_loop(void)
         if (top >= 0) {
             struct thread *next = c->rq.head[top];
             rq_unlink(&c->rq, next);
-            switch_to(c, next);
+            sched_switch_to(next);
+            begin_slice(c);
             c->resched = false;
             kernel_unlock();
             exit_to_user(&next->regs);
@@ -187,5 +279,7 @@ void sched_idle(void)
 {
     struct cpu *c = this_cpu();
     c->current = NULL;
+    c->ttbr0 = ~0UL;
+    load_ttbr0(c, idle_ttbr0);
     idle_enter(c->kstack_top);
 }

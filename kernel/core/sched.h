@@ -30,8 +30,23 @@ void sched_wake(struct thread *t);
 void sched_remove(struct thread *t);
 /* The time slice of this CPU's thread ended. */
 void sched_tick(void);
-/* Asks this CPU to re-pick at the next kernel exit. */
-void sched_request_resched(void);
+/* Asks CPU index to re-pick its thread at its next kernel exit. */
+void sched_resched_cpu(unsigned index);
+/* Gives up the rest of the slice to threads of equal priority. */
+void sched_yield(void);
+
+/* If t runs on another CPU, makes that CPU let go of it (saving its
+ * registers into t) and waits until it has. */
+void sched_detach(struct thread *t);
+
+/* The highest priority queued on CPU index, or -1. */
+int sched_top_priority(unsigned index);
+
+/*
+ * Switches this CPU to next, which the caller took out of every queue (the
+ * IPC fast path). Saves the outgoing thread's FP state if live.
+ */
+void sched_switch_to(struct thread *next);
 
 /*
  * Ends a kernel entry: picks the thread this CPU runs next, switches to it,
@@ -43,5 +58,12 @@ struct regs *sched_exit(void);
 /* Idles this CPU until a thread is runnable, then runs it. Called on a CPU's
  * own stack with the kernel lock not held. */
 NORETURN void sched_idle(void);
+
+/* From a kernel entry with the lock held: lets go of the current thread,
+ * releases the lock and idles. */
+NORETURN void sched_switch_to_idle(void);
+
+/* The empty translation table idle CPUs point TTBR0_EL2 at. */
+void sched_init_idle_table(void);
 
 #endif

@@ -20,6 +20,7 @@ enum bt_status {
     BT_E_WOULDBLOCK = 11, /* a non-blocking operation found no partner */
     BT_E_GONE = 12,       /* the object was deleted or revoked during the operation */
     BT_E_FULL = 13,       /* a table or queue has no free entry */
+    BT_E_NOTABLE = 14,    /* a translation table is missing (x1 = its level) */
     BT_STATUS_COUNT
 };
 

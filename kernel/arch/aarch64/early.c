@@ -156,7 +156,7 @@ static void set_cpu_regs(const struct mmu_space *ksp, const struct mmu_space *id
                           SCTLR_DZE | SCTLR_UCI | SCTLR_NTWI | SCTLR_NTWE | SCTLR_WXN | SCTLR_RES1;
     boot_cpu_regs.ttbr0 = idmap->root;
     boot_cpu_regs.ttbr1 = ksp->root;
-    boot_cpu_regs.cptr = CPTR_FPEN_NONE;
+    boot_cpu_regs.cptr = CPTR_FPEN_EL0_TRAP; /* FP state is loaded on first use */
     boot_cpu_regs.cnthctl = CNTHCTL_EL0VCTEN | CNTHCTL_EL0PCTEN;
 }
 

@@ -44,6 +44,13 @@ enum {
 };
 
 static volatile uint8_t *gicd;
+/* Everything the GIC's node (and its children, such as the ITS) names: kept
+ * from root's device memory. */
+#define MAX_GIC_REGIONS 16
+static struct {
+    uint64_t base, size;
+} gic_regions[MAX_GIC_REGIONS];
+static unsigned gic_region_count;
 static struct {
     volatile uint8_t *base;
     uint64_t size;
@@ -78,6 +85,29 @@ static void dist_wait_rwp(void)
     }
 }
 
+static void record_regions(const struct dtb *dt, int node)
+{
+    uint64_t b, s;
+    for (uint32_t i = 0; dtb_reg(dt, node, i, &b, &s) && gic_region_count < MAX_GIC_REGIONS; i++) {
+        gic_regions[gic_region_count].base = b;
+        gic_regions[gic_region_count].size = s;
+        gic_region_count++;
+    }
+    for (int c = dtb_first_child(dt, node); c >= 0; c = dtb_next_sibling(dt, c)) {
+        record_regions(dt, c);
+    }
+}
+
+bool gic_region(unsigned index, uint64_t *base, uint64_t *size)
+{
+    if (index >= gic_region_count) {
+        return false;
+    }
+    *base = gic_regions[index].base;
+    *size = gic_regions[index].size;
+    return true;
+}
+
 bool gic_init(const struct dtb *dt, const char **why)
 {
     int node = dtb_find_compatible(dt, -1, "arm,gic-v3");
@@ -87,6 +117,7 @@ bool gic_init(const struct dtb *dt, const char **why)
         return false;
     }
     gicd = mmu_map_device(base, size);
+    record_regions(dt, node);
     uint32_t regions = 1;
     dtb_prop_u32(dt, node, "#redistributor-regions", &regions);
     uint32_t stride32 = 0;
@@ -238,6 +269,13 @@ void gic_disable(uint32_t intid)
     } else if (intid < spi_limit) {
         wr32(gicd, GICD_ICENABLER + (intid / 32) * 4, 1u << (intid % 32));
         dist_wait_rwp();
+    }
+}
+
+void gic_clear_active(uint32_t intid)
+{
+    if (intid >= GIC_FIRST_SPI && intid < spi_limit) {
+        wr32(gicd, GICD_ICACTIVER + (intid / 32) * 4, 1u << (intid % 32));
     }
 }
 

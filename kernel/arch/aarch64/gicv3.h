@@ -33,8 +33,13 @@ void gic_deactivate(uint32_t intid); /* end of the active state */
 void gic_enable_ppi(uint32_t intid);
 void gic_enable_spi(uint32_t intid, uint64_t target_mpidr, bool edge);
 void gic_disable(uint32_t intid);
+/* Ends an SPI's active state from any CPU (through the distributor). */
+void gic_clear_active(uint32_t intid);
 uint32_t gic_spi_count(void);
 
 void gic_send_sgi(uint64_t target_mpidr, uint32_t sgi);
+
+/* The MMIO regions the GIC occupies (index from 0); false past the end. */
+bool gic_region(unsigned index, uint64_t *base, uint64_t *size);
 
 #endif

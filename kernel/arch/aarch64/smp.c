@@ -86,15 +86,23 @@ NORETURN void secondary_main(struct cpu_boot_args *args)
     sched_idle();
 }
 
-unsigned smp_start_secondaries(void)
+void smp_prepare_secondaries(void)
 {
     for (unsigned i = 1; i < cpu_count; i++) {
         paddr_t stack = pmem_alloc(KERNEL_STACK_SIZE, PAGE_SIZE);
-        if (stack == 0) {
+        if (stack != 0) {
+            cpus[i].kstack_top = (uintptr_t)pa_to_kva(stack) + KERNEL_STACK_SIZE;
+        }
+    }
+}
+
+unsigned smp_start_secondaries(void)
+{
+    for (unsigned i = 1; i < cpu_count; i++) {
+        if (cpus[i].kstack_top == 0) {
             printk("kernel: no memory for CPU %u's stack\n", i);
             continue;
         }
-        cpus[i].kstack_top = (uintptr_t)pa_to_kva(stack) + KERNEL_STACK_SIZE;
         boot_args[i].stack_top = cpus[i].kstack_top;
         boot_args[i].cpu_index = i;
         int64_t err = psci_cpu_on(cpus[i].mpidr, kva_to_pa((void *)secondary_entry),

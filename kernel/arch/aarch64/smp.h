@@ -16,6 +16,8 @@ struct cpu;
 void smp_enumerate(const struct dtb *dt);
 /* Per-CPU hardware set-up, on the CPU itself: GIC CPU interface, timer. */
 bool smp_init_this_cpu(struct cpu *c);
+/* Allocates the other CPUs' stacks (before boot memory goes to root). */
+void smp_prepare_secondaries(void);
 /* Starts every other CPU and waits for them; returns how many are online. */
 unsigned smp_start_secondaries(void);
 

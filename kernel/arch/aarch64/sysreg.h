@@ -75,7 +75,7 @@ static inline void irq_enable(void)
 
 /* CPTR_EL2 with E2H=1 (CPACR_EL1 layout) */
 #define CPTR_FPEN_NONE (3UL << 20) /* no FP/SIMD traps */
-#define CPTR_FPEN_TRAP (0UL << 20) /* trap FP/SIMD at EL0 and EL2 */
+#define CPTR_FPEN_EL0_TRAP (1UL << 20) /* trap FP/SIMD at EL0 only */
 
 /* CNTHCTL_EL2 with E2H=1 */
 #define CNTHCTL_EL0PCTEN BIT(0)
