@@ -5,13 +5,17 @@
 #     $(eval $(call user_program,NAME,SOURCES,EXTRA_CFLAGS))
 # and built as $(BUILD)/programs/NAME.elf.
 
-ULIB_SRCS := $(wildcard lib/sys/*.c lib/c/*.c)
+# Pure code shared with the kernel (kernel/lib): formatting, strings, and the
+# parsers the loader needs.
+SHARED_SRCS := kernel/lib/format.c kernel/lib/string.c kernel/lib/cpio.c kernel/lib/elf.c \
+	kernel/lib/dtb.c
+ULIB_SRCS := $(wildcard lib/*/*.c) $(SHARED_SRCS)
 ULIB_ASM := $(wildcard lib/start/*.S)
 ULIB_OBJS := $(ULIB_SRCS:%.c=$(BUILD)/ulib/%.o) $(ULIB_ASM:%.S=$(BUILD)/ulib/%.o)
 ULIB := $(BUILD)/ulib/libbastei.a
 PROGRAM_LD := lib/start/program.ld
 
-USER_CFLAGS := $(TARGET_CFLAGS) -Ilib
+USER_CFLAGS := $(TARGET_CFLAGS) -Ilib -Ikernel
 
 $(BUILD)/ulib/%.o: %.c | deps
 	@mkdir -p $(dir $@)
@@ -54,5 +58,6 @@ FAULT_KINDS := undefined unmapped_read unmapped_write kernel_address
 $(foreach k,$(FAULT_KINDS),$(eval $(call user_program,fault_$(k),tests/programs/fault/main.c,-DFAULT_$(shell echo $(k) | tr a-z A-Z))))
 
 $(eval $(call user_program,kernel_fault,tests/programs/kernel_fault/main.c,))
+$(eval $(call user_program,smoke,tests/programs/smoke/main.c,))
 
 -include $(ULIB_OBJS:.o=.d)

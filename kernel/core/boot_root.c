@@ -260,6 +260,7 @@ void boot_root_start(const void *elf, size_t elf_size, const struct boot_memory 
     cap_insert(&t->ipcbuf_slot, &c, ipcbuf);
     t->ipcbuf = (uintptr_t)pa_to_kva(ipcbuf->cap.obj);
     t->ipcbuf_vaddr = BT_ROOT_IPC_BUFFER;
+    t->tpidrro_el0 = BT_ROOT_IPC_BUFFER;
     strncpy_bounded(t->name, "root", sizeof(t->name));
     t->regs.pc = img.entry;
     t->regs.sp = BT_ROOT_STACK_TOP;

@@ -473,6 +473,7 @@ static unsigned sys_thread_configure(struct thread *t, uint64_t *x)
         set_internal(&target->ipcbuf_slot, ipcbuf);
         target->ipcbuf = (uintptr_t)pa_to_kva(ipcbuf->cap.obj);
         target->ipcbuf_vaddr = x[4];
+        target->tpidrro_el0 = x[4]; /* the runtime finds its IPC buffer here */
     }
     if (fault != NULL) {
         set_internal(&target->fault_slot, fault);

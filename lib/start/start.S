@@ -8,6 +8,6 @@
 _start:
     mov     x29, xzr
     mov     x30, xzr
-    bl      main
-    bl      sys_thread_exit
+    bl      main                // main(x0): root gets its boot info here
+    bl      bt_thread_exit
 1:  b       1b

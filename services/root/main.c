@@ -7,6 +7,6 @@
 
 int main(void)
 {
-    sys_debug_puts("root: started\n");
+    bt_debug_puts("root: started\n");
     return 0;
 }

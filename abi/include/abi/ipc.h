@@ -24,7 +24,9 @@
 #define BT_TAG_CAPS(tag) (((uint64_t)(tag) >> 8) & 0x3)
 
 /* The IPC buffer: one 4 KiB page per thread, registered with
- * thread_configure. mr[0..4] are not used (those words are in registers). */
+ * thread_configure, which also puts its address in the thread's TPIDRRO_EL0
+ * (read-only to the thread). mr[0..4] are not used (those words are in
+ * registers). */
 struct bt_ipc_buffer {
     uint64_t mr[BT_MSG_MAX_WORDS];
     /* Capabilities to send: cptrs in the sender's space (tag says how many). */

@@ -6,7 +6,7 @@
 
 int main(void)
 {
-    sys_debug_puts("fault: about to fault\n");
+    bt_debug_puts("fault: about to fault\n");
 #if defined(FAULT_UNDEFINED)
     __asm__ volatile("udf #0x42");
 #elif defined(FAULT_UNMAPPED_READ)
@@ -18,6 +18,6 @@ int main(void)
 #else
 #error "define one FAULT_* kind"
 #endif
-    sys_debug_puts("fault: still running after the fault (wrong)\n");
+    bt_debug_puts("fault: still running after the fault (wrong)\n");
     return 0;
 }

@@ -1,0 +1,18 @@
+/*
+ * Formatted output for native components through the kernel's debug console
+ * (until a component has a console of its own). The format language is the
+ * kernel's (kernel/lib/format.h): %c %s %d %i %u %x %X %p with l, ll, z and a
+ * width.
+ */
+#ifndef LIB_C_PRINT_H
+#define LIB_C_PRINT_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+int bt_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int bt_vprintf(const char *fmt, va_list ap);
+size_t bt_snprintf(char *buf, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#endif
