@@ -35,6 +35,7 @@ enum {
     SLOT_IPC_BUFFER,
     SLOT_IRQ_CONTROL,
     SLOT_BOOTINFO,
+    SLOT_SYSTEM,
     SLOT_FIRST_FREE,
 };
 
@@ -226,6 +227,8 @@ void boot_root_start(const void *elf, size_t elf_size, const struct boot_memory 
                                       BT_FRAME_SMALL_BITS, "IPC buffer");
     struct cap irqctl = {.type = BT_OBJ_IRQ_CONTROL, .rights = BT_RIGHTS_ALL};
     cap_insert(cnode_slot(b.cnode, SLOT_IRQ_CONTROL), &irqctl, NULL);
+    struct cap system = {.type = BT_OBJ_SYSTEM, .rights = BT_RIGHTS_ALL};
+    cap_insert(cnode_slot(b.cnode, SLOT_SYSTEM), &system, NULL);
     struct slot *info_slot = make_object(&b, cnode_slot(b.cnode, SLOT_BOOTINFO), BT_OBJ_FRAME,
                                          BT_FRAME_SMALL_BITS, "boot info");
     b.info = pa_to_kva(info_slot->cap.obj);
@@ -276,6 +279,7 @@ void boot_root_start(const void *elf, size_t elf_size, const struct boot_memory 
     info->self_thread = SLOT_THREAD;
     info->self_ipc_buffer = SLOT_IPC_BUFFER;
     info->irq_control = SLOT_IRQ_CONTROL;
+    info->system = SLOT_SYSTEM;
     info->cnode_size_bits = cn_bits;
     info->ipc_buffer_vaddr = BT_ROOT_IPC_BUFFER;
 

@@ -8,6 +8,7 @@
 #include "abi/errors.h"
 #include "abi/ipc.h"
 #include "abi/syscall.h"
+#include "arch/aarch64/psci.h"
 #include "core/cpu.h"
 #include "core/ipc.h"
 #include "core/printk.h"
@@ -629,6 +630,21 @@ static unsigned sys_irq_ack(struct thread *t, uint64_t *x)
     return BT_OK;
 }
 
+static unsigned sys_system_power(struct thread *t, uint64_t *x)
+{
+    struct slot *s;
+    TRY(cspace_get(t, x[0], BT_OBJ_SYSTEM, BT_RIGHT_WRITE, &s));
+    if (x[1] == BT_POWER_OFF) {
+        printk("kernel: powering off at the request of %s\n", thread_name(t));
+        psci_system_off();
+    }
+    if (x[1] == BT_POWER_RESET) {
+        printk("kernel: resetting at the request of %s\n", thread_name(t));
+        psci_system_reset();
+    }
+    return BT_E_ARG;
+}
+
 #ifdef BT_TEST_HOOKS
 static unsigned sys_test_kernel_fault(struct thread *t, uint64_t *x)
 {
@@ -676,6 +692,7 @@ static const syscall_fn handlers[BT_SYSCALL_COUNT] = {
     [BT_SYS_IRQ_CONTROL_GET] = sys_irq_control_get,
     [BT_SYS_IRQ_SET_NOTIFICATION] = sys_irq_set_notification,
     [BT_SYS_IRQ_ACK] = sys_irq_ack,
+    [BT_SYS_SYSTEM_POWER] = sys_system_power,
 };
 
 void syscall_dispatch(struct thread *t)

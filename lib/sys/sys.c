@@ -326,3 +326,8 @@ enum bt_status bt_irq_ack(bt_cptr_t irq)
 {
     return call6(BT_SYS_IRQ_ACK, irq, 0, 0, 0, 0, 0, NULL);
 }
+
+enum bt_status bt_system_power(bt_cptr_t system, unsigned op)
+{
+    return call6(BT_SYS_SYSTEM_POWER, system, op, 0, 0, 0, 0, NULL);
+}

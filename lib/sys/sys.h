@@ -100,6 +100,8 @@ enum bt_status bt_irq_control_get(bt_cptr_t irq_control, unsigned intid, bt_cptr
                                   uint64_t index, unsigned flags, unsigned cpu);
 enum bt_status bt_irq_set_notification(bt_cptr_t irq, bt_cptr_t ntfn);
 enum bt_status bt_irq_ack(bt_cptr_t irq);
+/* Powers the machine off or resets it (BT_POWER_*); returns only on error. */
+enum bt_status bt_system_power(bt_cptr_t system, unsigned op);
 
 /* Raw entry: any number, registers in and out (for tests and the fuzzer). */
 struct bt_regs8 {

@@ -29,6 +29,7 @@ enum bt_object_type {
     BT_OBJ_PAGE_TABLE = 9,
     BT_OBJ_IRQ_CONTROL = 10,
     BT_OBJ_IRQ = 11,
+    BT_OBJ_SYSTEM = 12, /* authority to power the machine off or reset it (root only) */
     BT_OBJ_TYPE_COUNT
 };
 

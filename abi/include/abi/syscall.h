@@ -75,6 +75,7 @@ enum bt_syscall {
                                       x4 = BT_IRQ_* flags, x5 = target cpu */
     BT_SYS_IRQ_SET_NOTIFICATION = 57, /* x0 = irq, x1 = notification (0: none) */
     BT_SYS_IRQ_ACK = 58,              /* x0 = irq */
+    BT_SYS_SYSTEM_POWER = 60,         /* x0 = system capability, x1 = BT_POWER_* */
 
     BT_SYSCALL_COUNT,
 
@@ -88,6 +89,10 @@ enum bt_syscall {
 /* task_map attributes */
 #define BT_MAP_CACHED 0   /* normal write-back memory (RAM frames) */
 #define BT_MAP_UNCACHED 1 /* normal non-cacheable memory */
+
+/* system_power operations */
+#define BT_POWER_OFF 0
+#define BT_POWER_RESET 1
 
 /* irq_control_get flags */
 #define BT_IRQ_LEVEL 0

@@ -74,3 +74,11 @@ void psci_system_off(void)
         wfi();
     }
 }
+
+void psci_system_reset(void)
+{
+    psci_call(PSCI_SYSTEM_RESET, 0, 0, 0);
+    for (;;) {
+        wfi();
+    }
+}

@@ -31,5 +31,7 @@ int64_t psci_cpu_on(uint64_t mpidr, paddr_t entry, uint64_t context);
 
 /* Powers the machine off; spins in WFI if the firmware call returns. */
 NORETURN void psci_system_off(void);
+/* Resets the machine; spins in WFI if the firmware call returns. */
+NORETURN void psci_system_reset(void);
 
 #endif

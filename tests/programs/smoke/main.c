@@ -58,5 +58,6 @@ int main(uint64_t arg)
     d = d * 3.0;
     bt_printf("smoke: fp %d\n", (int)(d * 10));
     bt_printf("smoke: done\n");
+    bt_system_power(bi->system, BT_POWER_OFF);
     return 0;
 }
