@@ -21,6 +21,7 @@ include mk/user.mk
 include mk/tools.mk
 include mk/image.mk
 include mk/hosttest.mk
+include mk/scenario.mk
 include mk/qemu.mk
 include mk/systest.mk
 
