@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libfdt.h>
 
@@ -214,6 +215,23 @@ static bool main_output(const struct options *o, const void *blob, size_t size,
     return true;
 }
 
+/* The scenario's "root" property names the root task's program, found like
+ * any other program; otherwise --root (or its default) is used. */
+static bool main_root(struct options *o, const struct scenario *s, struct diag *d, char *path,
+                      size_t size)
+{
+    if (s->root_program == NULL) {
+        return true;
+    }
+    snprintf(path, size, "%s/%s.elf", o->files.programs, s->root_program);
+    if (access(path, R_OK) != 0) {
+        diag_prop(d, s->fdt, 0, "root", "program \"%s\" not found (no %s)", s->root_program, path);
+        return false;
+    }
+    o->root = path;
+    return true;
+}
+
 int main(int argc, char **argv)
 {
     struct options o;
@@ -225,11 +243,13 @@ int main(int argc, char **argv)
     void *blob = main_load(&d, o.file, &size);
     struct scenario *s = blob ? parse_scenario(blob, &d) : NULL;
     bool ok = false;
+    char root_path[PATH_MAX];
     if (s != NULL) {
-        /* Both run, so one run reports inconsistencies and missing files. */
+        /* All run, so one run reports inconsistencies and missing files. */
         bool consistent = check_scenario(s, &o.limits, &d);
         bool found = files_collect(s, &o.files, &d, &files);
-        ok = consistent && found && main_output(&o, blob, size, &files);
+        bool root = main_root(&o, s, &d, root_path, sizeof(root_path));
+        ok = consistent && found && root && main_output(&o, blob, size, &files);
     }
     files_free(&files);
     scenario_free(s);

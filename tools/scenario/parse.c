@@ -176,6 +176,7 @@ static void parse_root(struct parse *p)
     static const struct prop_rule rules[] = {
         {"compatible", PROP_STRING, true},
         {"model", PROP_STRING, false},
+        {"root", PROP_STRING, false},
     };
     if (fdt_num_mem_rsv(p->fdt) != 0) {
         diag_file(p->d, "/memreserve/ has no meaning in a scenario");
@@ -185,6 +186,9 @@ static void parse_root(struct parse *p)
         if (strcmp(compatible, "bastei,system") != 0) {
             diag_prop(p->d, p->fdt, 0, "compatible", "expected \"bastei,system\", got \"%s\"",
                       compatible);
+        }
+        if (prop_bool(p->fdt, 0, "root")) {
+            p->s->root_program = parse_name_prop(p, 0, "root", NULL);
         }
     }
     int child;

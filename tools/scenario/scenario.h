@@ -110,6 +110,7 @@ struct vm {
 
 struct scenario {
     const void *fdt;
+    const char *root_program; /* "root" property; NULL: the default root */
     int machine_node;        /* -1: no /machine */
     uint64_t machine_memory; /* 0: not stated */
     uint32_t machine_cpus;   /* 0: not stated */
