@@ -60,4 +60,9 @@ $(foreach k,$(FAULT_KINDS),$(eval $(call user_program,fault_$(k),tests/programs/
 $(eval $(call user_program,kernel_fault,tests/programs/kernel_fault/main.c,))
 $(eval $(call user_program,smoke,tests/programs/smoke/main.c,))
 
+# The system-call fuzzer (tests/fuzz, mk/fuzz.mk) and reductions of what it found.
+$(eval $(call user_program,fuzz,$(wildcard tests/fuzz/*.c),))
+$(foreach r,$(notdir $(wildcard tests/programs/fuzz-repro-*)),$(eval $(call user_program,$(r),tests/programs/$(r)/main.c,)))
+$(eval $(call user_program,bench,tests/bench/main.c,))
+
 -include $(ULIB_OBJS:.o=.d)

@@ -162,8 +162,8 @@ static void add_untyped(struct builder *b, paddr_t base, uint64_t size, bool dev
 
 /* Device memory: the physical address space outside RAM and outside the
  * kernel's own devices, in order. */
-static void add_device_untyped(struct builder *b, const struct pmem_range *exclude,
-                               unsigned count, uint64_t limit)
+static void add_device_untyped(struct builder *b, const struct pmem_range *exclude, unsigned count,
+                               uint64_t limit)
 {
     paddr_t at = 0;
     for (unsigned i = 0; i <= count; i++) {
@@ -186,8 +186,8 @@ static uint64_t root_cnode_bits(const struct elf_image *img, const struct boot_m
     pages += BT_ROOT_STACK_SIZE / PAGE_SIZE;
     pages += (mem->archive_size + mem->dtb_size) / PAGE_SIZE + 4;
     /* Each mapped page may need up to a level-3 table per 512 pages. */
-    uint64_t need = SLOT_FIRST_FREE + pages + pages / 256 + 16 + 2 * BT_BOOTINFO_MAX_UNTYPED +
-                    ROOT_SPARE_SLOTS;
+    uint64_t need =
+        SLOT_FIRST_FREE + pages + pages / 256 + 16 + 2 * BT_BOOTINFO_MAX_UNTYPED + ROOT_SPARE_SLOTS;
     unsigned bits = 12;
     while ((1UL << bits) < need) {
         bits++;

@@ -79,8 +79,8 @@ static void print_fault(struct thread *t)
         printk("kernel: %s: misaligned pc 0x%lx\n", who, pc);
         break;
     case ESR_EC_SP_ALIGN:
-        printk("kernel: %s: misaligned stack pointer 0x%lx at pc 0x%lx\n", who, t->fault_msg[MSG_SP],
-               pc);
+        printk("kernel: %s: misaligned stack pointer 0x%lx at pc 0x%lx\n", who,
+               t->fault_msg[MSG_SP], pc);
         break;
     case ESR_EC_BRK64:
         printk("kernel: %s: breakpoint (brk #%lu) at pc 0x%lx\n", who, esr & 0xffff, pc);
@@ -111,6 +111,5 @@ void fault_deliver(struct thread *t, uint64_t esr, uint64_t far)
         fault_report_unhandled(t, "no fault handler");
         return;
     }
-    endpoint_send((struct endpoint *)fs->cap.obj, t, fs->cap.badge, SEND_CALL | SEND_FAULT,
-                  true);
+    endpoint_send((struct endpoint *)fs->cap.obj, t, fs->cap.badge, SEND_CALL | SEND_FAULT, true);
 }

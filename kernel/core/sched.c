@@ -3,6 +3,7 @@
  * priorities, so picking the next thread is a few bit scans.
  */
 #include "core/sched.h"
+#include "core/switch.h"
 #include "arch/aarch64/fpu.h"
 #include "arch/aarch64/gicv3.h"
 #include "arch/aarch64/timer.h"
@@ -15,7 +16,7 @@
 
 struct cpu cpus[MAX_CPUS];
 unsigned cpu_count;
-struct spinlock kernel_lock_word;
+struct kernel_lock kernel_lock_word;
 static uint64_t idle_ttbr0; /* an empty table, ASID 0 */
 
 void sched_init_idle_table(void)
@@ -36,6 +37,7 @@ static void rq_push_tail(struct runqueue *rq, struct thread *t)
     }
     rq->tail[p] = t;
     rq->bitmap[p / 64] |= 1UL << (p % 64);
+    rq->summary |= 1UL << (p / 64);
     t->queued = true;
 }
 
@@ -54,24 +56,16 @@ static void rq_unlink(struct runqueue *rq, struct thread *t)
     }
     if (rq->head[p] == NULL) {
         rq->bitmap[p / 64] &= ~(1UL << (p % 64));
+        if (rq->bitmap[p / 64] == 0) {
+            rq->summary &= ~(1UL << (p / 64));
+        }
     }
     t->queued = false;
 }
 
-/* Highest queued priority, or -1 when the queue is empty. */
 static int rq_top(const struct runqueue *rq)
 {
-    for (int w = PRIORITY_COUNT / 64 - 1; w >= 0; w--) {
-        if (rq->bitmap[w] != 0) {
-            return w * 64 + 63 - __builtin_clzl(rq->bitmap[w]);
-        }
-    }
-    return -1;
-}
-
-int sched_top_priority(unsigned index)
-{
-    return rq_top(&cpus[index].rq);
+    return sched_rq_top(rq);
 }
 
 void sched_remove(struct thread *t)
@@ -132,29 +126,6 @@ void sched_detach(struct thread *t)
     }
 }
 
-static void load_ttbr0(struct cpu *c, uint64_t ttbr)
-{
-    if (c->ttbr0 != ttbr) {
-        sysreg_write(ttbr0_el2, ttbr);
-        isb();
-        c->ttbr0 = ttbr;
-    }
-}
-
-/* Saves what of the outgoing thread lives only in this CPU's registers.
- * Invariant: the EL0 FP trap is disarmed exactly while the current thread's
- * FP state is live. */
-static void save_outgoing(struct thread *prev)
-{
-    prev->tpidr_el0 = sysreg_read(tpidr_el0);
-    prev->tpidrro_el0 = sysreg_read(tpidrro_el0);
-    if (prev->fp_live) {
-        fpu_save(&prev->fp);
-        prev->fp_live = false;
-        fpu_set_trap(true);
-    }
-}
-
 /* Lets go of the current thread at the lock holder's request: its
  * registers are already saved (it entered the kernel to get here). */
 void sched_poll_detach(void)
@@ -165,23 +136,16 @@ void sched_poll_detach(void)
         return;
     }
     if (c->current != NULL) {
-        save_outgoing(c->current);
+        switch_save_outgoing(c->current);
     }
     c->current = NULL;
-    load_ttbr0(c, idle_ttbr0);
+    switch_load_ttbr0(c, idle_ttbr0);
     __atomic_store_n(&c->detach_req, 0, __ATOMIC_RELEASE);
 }
 
 void sched_switch_to(struct thread *next)
 {
-    struct cpu *c = this_cpu();
-    if (c->current != NULL) {
-        save_outgoing(c->current);
-    }
-    sysreg_write(tpidr_el0, next->tpidr_el0);
-    sysreg_write(tpidrro_el0, next->tpidrro_el0);
-    load_ttbr0(c, task_ttbr(thread_task(next)));
-    c->current = next;
+    switch_to(this_cpu(), next);
 }
 
 /* Should cur give the CPU to the best queued thread? */
@@ -239,10 +203,10 @@ NORETURN void sched_switch_to_idle(void)
 {
     struct cpu *c = this_cpu();
     if (c->current != NULL) {
-        save_outgoing(c->current);
+        switch_save_outgoing(c->current);
     }
     c->current = NULL;
-    load_ttbr0(c, idle_ttbr0);
+    switch_load_ttbr0(c, idle_ttbr0);
     kernel_unlock();
     idle_enter(c->kstack_top);
 }
@@ -280,6 +244,6 @@ void sched_idle(void)
     struct cpu *c = this_cpu();
     c->current = NULL;
     c->ttbr0 = ~0UL;
-    load_ttbr0(c, idle_ttbr0);
+    switch_load_ttbr0(c, idle_ttbr0);
     idle_enter(c->kstack_top);
 }

@@ -18,6 +18,7 @@ struct thread;
 struct regs;
 
 struct runqueue {
+    uint64_t summary; /* bit w: bitmap[w] is not zero */
     uint64_t bitmap[PRIORITY_COUNT / 64];
     struct thread *head[PRIORITY_COUNT];
     struct thread *tail[PRIORITY_COUNT];
@@ -39,8 +40,15 @@ void sched_yield(void);
  * registers into t) and waits until it has. */
 void sched_detach(struct thread *t);
 
-/* The highest priority queued on CPU index, or -1. */
-int sched_top_priority(unsigned index);
+/* The highest priority queued in rq, or -1. */
+static inline int sched_rq_top(const struct runqueue *rq)
+{
+    if (rq->summary == 0) {
+        return -1;
+    }
+    int w = 63 - __builtin_clzl(rq->summary);
+    return w * 64 + 63 - __builtin_clzl(rq->bitmap[w]);
+}
 
 /*
  * Switches this CPU to next, which the caller took out of every queue (the

@@ -5,6 +5,7 @@
 #ifndef KERNEL_CORE_SPINLOCK_H
 #define KERNEL_CORE_SPINLOCK_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct spinlock {

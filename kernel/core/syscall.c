@@ -13,6 +13,7 @@
 #include "core/ipc.h"
 #include "core/printk.h"
 #include "core/sched.h"
+#include "core/test_hooks.h"
 #include "lib/string.h"
 #include "object/cspace.h"
 #include "object/endpoint.h"
@@ -28,12 +29,12 @@
 
 typedef unsigned (*syscall_fn)(struct thread *t, uint64_t *x);
 
-#define TRY(expr)                                                                             \
-    do {                                                                                      \
-        enum bt_status st_ = (expr);                                                          \
-        if (st_ != BT_OK) {                                                                   \
-            return st_;                                                                       \
-        }                                                                                     \
+#define TRY(expr)                                                                                  \
+    do {                                                                                           \
+        enum bt_status st_ = (expr);                                                               \
+        if (st_ != BT_OK) {                                                                        \
+            return st_;                                                                            \
+        }                                                                                          \
     } while (0)
 
 /* ---- debugging and scheduling ---- */
@@ -645,16 +646,6 @@ static unsigned sys_system_power(struct thread *t, uint64_t *x)
     return BT_E_ARG;
 }
 
-#ifdef BT_TEST_HOOKS
-static unsigned sys_test_kernel_fault(struct thread *t, uint64_t *x)
-{
-    (void)t;
-    (void)x;
-    /* A kernel access to an address nothing maps. */
-    return (unsigned)*(volatile uint64_t *)(uintptr_t)0xdead0000;
-}
-#endif
-
 static const syscall_fn handlers[BT_SYSCALL_COUNT] = {
     [BT_SYS_DEBUG_WRITE] = sys_debug_write,
     [BT_SYS_THREAD_EXIT] = sys_thread_exit,
@@ -700,12 +691,12 @@ void syscall_dispatch(struct thread *t)
     uint64_t *x = t->regs.x;
     uint64_t nr = x[8];
     syscall_fn fn = nr < BT_SYSCALL_COUNT ? handlers[nr] : NULL;
-#ifdef BT_TEST_HOOKS
-    if (nr == BT_SYS_TEST_KERNEL_FAULT) {
-        fn = sys_test_kernel_fault;
+    unsigned st = BT_E_SYSCALL;
+    if (fn != NULL) {
+        st = fn(t, x);
+    } else {
+        test_hooks_syscall(t, nr, &st);
     }
-#endif
-    unsigned st = fn != NULL ? fn(t, x) : BT_E_SYSCALL;
     if (st != SYS_NO_STATUS) {
         x[0] = st;
     }

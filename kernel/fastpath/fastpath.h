@@ -10,8 +10,20 @@
 struct thread;
 struct regs;
 
-/* Runs t's system call if the fast path can; returns the registers of the
- * thread to resume (with the kernel lock released), or NULL. */
-struct regs *fastpath_try(struct thread *t);
+#include <stdint.h>
+
+/* Where the fast path goes: the thread to resume (NULL: take the slow path)
+ * and the badge its message carries. The message words themselves are not
+ * copied: the exit code (entry.S, fastpath_exit) loads them straight from
+ * the sender's saved registers into the receiver's. */
+struct fastpath_result {
+    struct regs *next;
+    uint64_t badge;
+};
+
+/* Run call (8) or reply_recv (9), whose registers are r, if the fast path
+ * can, with the kernel lock released again. */
+struct fastpath_result fastpath_call(struct regs *r);
+struct fastpath_result fastpath_reply_recv(struct regs *r);
 
 #endif

@@ -35,10 +35,10 @@ struct cap {
     uint8_t size_bits; /* untyped, cnode (slots), frame */
     uint8_t device;    /* untyped and frames of device memory */
     uint32_t pad;
-    uintptr_t obj;     /* kernel VA of the object (IRQ: its state entry) */
-    uint64_t badge;    /* endpoint, notification; untyped: bytes used */
-    uint64_t map;      /* frame, page table: where mapped (see vspace.c) */
-    uint64_t map_gen;  /* generation of the task it is mapped in */
+    uintptr_t obj;    /* kernel VA of the object (IRQ: its state entry) */
+    uint64_t badge;   /* endpoint, notification; untyped: bytes used */
+    uint64_t map;     /* frame, page table: where mapped (see vspace.c) */
+    uint64_t map_gen; /* generation of the task it is mapped in */
 };
 
 struct slot {

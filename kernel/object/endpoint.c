@@ -10,36 +10,6 @@
 #include "object/reply.h"
 #include "object/thread.h"
 
-void ep_queue_append(struct endpoint *ep, struct thread *t)
-{
-    t->ipc_next = NULL;
-    t->ipc_prev = ep->tail;
-    if (ep->tail != NULL) {
-        ep->tail->ipc_next = t;
-    } else {
-        ep->head = t;
-    }
-    ep->tail = t;
-}
-
-void ep_queue_remove(struct endpoint *ep, struct thread *t)
-{
-    if (t->ipc_prev != NULL) {
-        t->ipc_prev->ipc_next = t->ipc_next;
-    } else {
-        ep->head = t->ipc_next;
-    }
-    if (t->ipc_next != NULL) {
-        t->ipc_next->ipc_prev = t->ipc_prev;
-    } else {
-        ep->tail = t->ipc_prev;
-    }
-    t->ipc_next = t->ipc_prev = NULL;
-    if (ep->head == NULL) {
-        ep->state = EP_IDLE;
-    }
-}
-
 /* The caller's call was delivered; bind it to the receiver's reply object,
  * or fail it if the receiver gave none. */
 static void bind_caller(struct thread *caller, struct reply *reply, unsigned flags)
@@ -88,8 +58,7 @@ bool endpoint_send(struct endpoint *ep, struct thread *sender, uint64_t badge, u
     return true;
 }
 
-bool endpoint_receive(struct endpoint *ep, struct thread *receiver, struct reply *reply,
-                      bool block)
+bool endpoint_receive(struct endpoint *ep, struct thread *receiver, struct reply *reply, bool block)
 {
     if (ep->state == EP_SEND) {
         struct thread *s = ep->head;

@@ -6,8 +6,8 @@
 #define KERNEL_OBJECT_ENDPOINT_H
 
 #include "object/cap.h"
+#include "object/thread.h"
 
-struct thread;
 struct reply;
 
 enum endpoint_state { EP_IDLE, EP_SEND, EP_RECV };
@@ -36,7 +36,35 @@ void endpoint_cancel(struct endpoint *ep, struct thread *t);
 
 void endpoint_destroy(struct endpoint *ep);
 
-void ep_queue_append(struct endpoint *ep, struct thread *t);
-void ep_queue_remove(struct endpoint *ep, struct thread *t);
+/* The queue (inline: the IPC fast path uses them). */
+static inline void ep_queue_append(struct endpoint *ep, struct thread *t)
+{
+    t->ipc_next = NULL;
+    t->ipc_prev = ep->tail;
+    if (ep->tail != NULL) {
+        ep->tail->ipc_next = t;
+    } else {
+        ep->head = t;
+    }
+    ep->tail = t;
+}
+
+static inline void ep_queue_remove(struct endpoint *ep, struct thread *t)
+{
+    if (t->ipc_prev != NULL) {
+        t->ipc_prev->ipc_next = t->ipc_next;
+    } else {
+        ep->head = t->ipc_next;
+    }
+    if (t->ipc_next != NULL) {
+        t->ipc_next->ipc_prev = t->ipc_prev;
+    } else {
+        ep->tail = t->ipc_prev;
+    }
+    t->ipc_next = t->ipc_prev = NULL;
+    if (ep->head == NULL) {
+        ep->state = EP_IDLE;
+    }
+}
 
 #endif

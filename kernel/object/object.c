@@ -20,15 +20,13 @@ unsigned object_size_bits(unsigned type, unsigned size_bits)
 {
     switch (type) {
     case BT_OBJ_UNTYPED:
-        return size_bits >= BT_UNTYPED_MIN_BITS && size_bits <= BT_UNTYPED_MAX_BITS ? size_bits
-                                                                                     : 0;
+        return size_bits >= BT_UNTYPED_MIN_BITS && size_bits <= BT_UNTYPED_MAX_BITS ? size_bits : 0;
     case BT_OBJ_CNODE:
         return size_bits >= BT_CNODE_MIN_BITS && size_bits <= BT_CNODE_MAX_BITS
                    ? size_bits + BT_CNODE_SLOT_BITS
                    : 0;
     case BT_OBJ_FRAME:
-        return size_bits == BT_FRAME_SMALL_BITS || size_bits == BT_FRAME_LARGE_BITS ? size_bits
-                                                                                    : 0;
+        return size_bits == BT_FRAME_SMALL_BITS || size_bits == BT_FRAME_LARGE_BITS ? size_bits : 0;
     case BT_OBJ_TASK:
         return BT_TASK_BITS;
     case BT_OBJ_THREAD:

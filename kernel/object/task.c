@@ -46,6 +46,7 @@ bool task_init(struct task *t)
         return false;
     }
     t->gen = next_gen++;
+    t->ttbr = task_root_pa(t) | (uint64_t)t->asid << 48;
     asid_table[t->asid] = t;
     asid_free--;
     return true;

@@ -17,6 +17,7 @@ struct task {
     struct kobj obj;
     uint16_t asid;
     uint64_t gen;
+    uint64_t ttbr; /* TTBR0_EL2 value: level-0 table and ASID */
     char name[TASK_NAME_MAX];
 };
 
@@ -30,9 +31,9 @@ static inline paddr_t task_root_pa(struct task *t)
     return kva_to_pa(task_root_table(t));
 }
 
-static inline uint64_t task_ttbr(struct task *t)
+static inline uint64_t task_ttbr(const struct task *t)
 {
-    return task_root_pa(t) | (uint64_t)t->asid << 48;
+    return t->ttbr;
 }
 
 /* Sets the ASID allocator's size (8 or 16 bits) at boot. */

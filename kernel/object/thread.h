@@ -16,10 +16,10 @@
 #define THREAD_NAME_MAX 24
 
 enum thread_state {
-    THREAD_INACTIVE,     /* not started, suspended, or stopped after a fault */
-    THREAD_RUNNABLE,     /* running or in a run queue */
-    THREAD_BLOCKED_SEND, /* in an endpoint's queue, sending (or calling) */
-    THREAD_BLOCKED_RECV, /* in an endpoint's queue, receiving */
+    THREAD_INACTIVE,             /* not started, suspended, or stopped after a fault */
+    THREAD_RUNNABLE,             /* running or in a run queue */
+    THREAD_BLOCKED_SEND,         /* in an endpoint's queue, sending (or calling) */
+    THREAD_BLOCKED_RECV,         /* in an endpoint's queue, receiving */
     THREAD_BLOCKED_REPLY,        /* called; waiting on a reply object */
     THREAD_BLOCKED_NOTIFICATION, /* waiting on a notification */
 };
@@ -38,13 +38,13 @@ struct thread {
     uint64_t tpidr_el0;
     uint64_t tpidrro_el0;
     struct fp_state fp;
-    bool fp_live;       /* fp is loaded in this CPU's registers, not in .fp */
-    uint8_t state;      /* enum thread_state */
-    uint8_t priority;   /* 0..255, higher first */
-    uint8_t mcp;        /* highest priority this thread may give */
-    bool queued;        /* in its CPU's run queue */
-    uint8_t send_flags; /* SEND_* while BLOCKED_SEND */
-    uint16_t cpu;       /* affinity */
+    bool fp_live;                       /* fp is loaded in this CPU's registers, not in .fp */
+    uint8_t state;                      /* enum thread_state */
+    uint8_t priority;                   /* 0..255, higher first */
+    uint8_t mcp;                        /* highest priority this thread may give */
+    bool queued;                        /* in its CPU's run queue */
+    uint8_t send_flags;                 /* SEND_* while BLOCKED_SEND */
+    uint16_t cpu;                       /* affinity */
     struct thread *rq_next, *rq_prev;   /* run queue */
     struct thread *ipc_next, *ipc_prev; /* endpoint or notification queue */
     void *blocked_on;                   /* endpoint, notification or reply */

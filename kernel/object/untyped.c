@@ -43,12 +43,11 @@ static bool creatable(unsigned type, bool device)
     }
 }
 
-enum bt_status untyped_retype(struct slot *ut, unsigned type, unsigned size_bits,
-                              struct cnode *dst, uint64_t index, uint64_t count)
+enum bt_status untyped_retype(struct slot *ut, unsigned type, unsigned size_bits, struct cnode *dst,
+                              uint64_t index, uint64_t count)
 {
     bool device = ut->cap.device;
-    if (type >= BT_OBJ_TYPE_COUNT || !creatable(type, device) ||
-        (type == BT_OBJ_NONE)) {
+    if (type >= BT_OBJ_TYPE_COUNT || !creatable(type, device) || (type == BT_OBJ_NONE)) {
         return device && type < BT_OBJ_TYPE_COUNT ? BT_E_TYPE : BT_E_ARG;
     }
     unsigned obits = object_size_bits(type, size_bits);

@@ -14,8 +14,8 @@
 
 #define RETYPE_MAX_COUNT 256
 
-enum bt_status untyped_retype(struct slot *ut, unsigned type, unsigned size_bits,
-                              struct cnode *dst, uint64_t index, uint64_t count);
+enum bt_status untyped_retype(struct slot *ut, unsigned type, unsigned size_bits, struct cnode *dst,
+                              uint64_t index, uint64_t count);
 
 /* Zeroes a page-aligned range of RAM through the direct map. */
 void untyped_zero(void *kva, uint64_t size);

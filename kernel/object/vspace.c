@@ -55,8 +55,9 @@ static pte_t *walk(struct task *t, uint64_t va, unsigned level, unsigned *missin
 static void tlb_flush_va(uint16_t asid, uint64_t va)
 {
     dsb(ishst);
-    __asm__ volatile("tlbi vae1is, %0" ::"r"(((uint64_t)asid << 48) | ((va >> 12) & 0xfffffffffffUL))
-                     : "memory");
+    __asm__ volatile(
+        "tlbi vae1is, %0" ::"r"(((uint64_t)asid << 48) | ((va >> 12) & 0xfffffffffffUL))
+        : "memory");
     dsb(ish);
     isb();
 }
@@ -88,8 +89,8 @@ static uint64_t frame_prot(const struct cap *frame, unsigned rights, unsigned at
     if (frame->device) {
         prot |= PTE_ATTR(MAIR_IDX_DEVICE_NGNRE);
     } else {
-        prot |= PTE_SH_INNER |
-                PTE_ATTR(attr == BT_MAP_UNCACHED ? MAIR_IDX_NORMAL_NC : MAIR_IDX_NORMAL);
+        prot |=
+            PTE_SH_INNER | PTE_ATTR(attr == BT_MAP_UNCACHED ? MAIR_IDX_NORMAL_NC : MAIR_IDX_NORMAL);
     }
     if ((rights & BT_RIGHT_WRITE) == 0) {
         prot |= PTE_RO;
@@ -100,8 +101,8 @@ static uint64_t frame_prot(const struct cap *frame, unsigned rights, unsigned at
     return prot;
 }
 
-enum bt_status vspace_map_frame(struct task *t, struct cap *frame, uint64_t vaddr,
-                                unsigned rights, unsigned attr, uint64_t *missing_level)
+enum bt_status vspace_map_frame(struct task *t, struct cap *frame, uint64_t vaddr, unsigned rights,
+                                unsigned attr, uint64_t *missing_level)
 {
     uint64_t size = 1UL << frame->size_bits;
     if (frame->map != 0) {
@@ -131,7 +132,8 @@ enum bt_status vspace_map_frame(struct task *t, struct cap *frame, uint64_t vadd
         vspace_sync_icache(pa_to_kva(frame->obj), size);
     }
     dsb(ishst);
-    *entry = frame->obj | frame_prot(frame, rights, attr) | PTE_VALID | (level == 3 ? PTE_TABLE : 0);
+    *entry =
+        frame->obj | frame_prot(frame, rights, attr) | PTE_VALID | (level == 3 ? PTE_TABLE : 0);
     dsb(ishst);
     isb();
     frame->map = vaddr | (uint64_t)t->asid << MAP_ASID_SHIFT;
@@ -164,8 +166,7 @@ void vspace_unmap_frame(struct cap *frame)
     tlb_flush_va(asid, vaddr);
 }
 
-enum bt_status vspace_map_table(struct task *t, struct cap *table, uint64_t vaddr,
-                                uint64_t *level)
+enum bt_status vspace_map_table(struct task *t, struct cap *table, uint64_t vaddr, uint64_t *level)
 {
     if (table->map != 0) {
         return BT_E_BUSY;

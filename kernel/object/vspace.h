@@ -15,11 +15,10 @@
 
 struct task;
 
-enum bt_status vspace_map_frame(struct task *t, struct cap *frame, uint64_t vaddr,
-                                unsigned rights, unsigned attr, uint64_t *missing_level);
+enum bt_status vspace_map_frame(struct task *t, struct cap *frame, uint64_t vaddr, unsigned rights,
+                                unsigned attr, uint64_t *missing_level);
 void vspace_unmap_frame(struct cap *frame);
-enum bt_status vspace_map_table(struct task *t, struct cap *table, uint64_t vaddr,
-                                uint64_t *level);
+enum bt_status vspace_map_table(struct task *t, struct cap *table, uint64_t vaddr, uint64_t *level);
 void vspace_unmap_table(struct cap *table);
 
 /* The leaf entry for va in t (and the physical address), or 0. */

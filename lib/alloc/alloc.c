@@ -132,8 +132,7 @@ bt_cptr_t bt_alloc_thread(struct bt_alloc *a, void (*entry)(uint64_t), uint64_t 
         return 0;
     }
     uint64_t sp = (uint64_t)stack + THREAD_STACK_PAGES * BT_PAGE_SIZE;
-    if (bt_thread_configure(thread, a->cnode, a->task, ipcbuf, (uint64_t)buf, fault_ep) !=
-            BT_OK ||
+    if (bt_thread_configure(thread, a->cnode, a->task, ipcbuf, (uint64_t)buf, fault_ep) != BT_OK ||
         bt_thread_write_regs(thread, (uint64_t)thread_trampoline, sp, (uint64_t)entry, arg) !=
             BT_OK ||
         bt_thread_set_sched(thread, priority, cpu, 0) != BT_OK ||

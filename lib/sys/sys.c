@@ -36,8 +36,8 @@ static inline void syscall8(uint64_t nr, struct regs_io *r)
     r->x7 = x7;
 }
 
-static inline enum bt_status call6(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2,
-                                   uint64_t a3, uint64_t a4, uint64_t a5, struct regs_io *out)
+static inline enum bt_status call6(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+                                   uint64_t a4, uint64_t a5, struct regs_io *out)
 {
     struct regs_io r = {a0, a1, a2, a3, a4, a5, 0, 0};
     syscall8(nr, &r);
@@ -196,8 +196,7 @@ enum bt_status bt_cap_copy(bt_cptr_t dst_cnode, uint64_t dst_index, bt_cptr_t sr
 enum bt_status bt_cap_mint(bt_cptr_t dst_cnode, uint64_t dst_index, bt_cptr_t src_cnode,
                            uint64_t src_index, unsigned rights, uint64_t badge)
 {
-    return call6(BT_SYS_CAP_MINT, dst_cnode, dst_index, src_cnode, src_index, rights, badge,
-                 NULL);
+    return call6(BT_SYS_CAP_MINT, dst_cnode, dst_index, src_cnode, src_index, rights, badge, NULL);
 }
 
 enum bt_status bt_cap_move(bt_cptr_t dst_cnode, uint64_t dst_index, bt_cptr_t src_cnode,
@@ -250,8 +249,7 @@ enum bt_status bt_task_unmap(bt_cptr_t frame)
     return call6(BT_SYS_TASK_UNMAP, frame, 0, 0, 0, 0, 0, NULL);
 }
 
-enum bt_status bt_task_map_table(bt_cptr_t task, bt_cptr_t table, uint64_t vaddr,
-                                 uint64_t *level)
+enum bt_status bt_task_map_table(bt_cptr_t task, bt_cptr_t table, uint64_t vaddr, uint64_t *level)
 {
     struct regs_io r;
     enum bt_status st = call6(BT_SYS_TASK_MAP_TABLE, task, table, vaddr, 0, 0, 0, &r);
@@ -290,8 +288,7 @@ enum bt_status bt_thread_read_regs(bt_cptr_t thread, struct bt_thread_regs *regs
     return st;
 }
 
-enum bt_status bt_thread_set_sched(bt_cptr_t thread, unsigned priority, unsigned cpu,
-                                   unsigned mcp)
+enum bt_status bt_thread_set_sched(bt_cptr_t thread, unsigned priority, unsigned cpu, unsigned mcp)
 {
     return call6(BT_SYS_THREAD_SET_SCHED, thread, priority, cpu, mcp, 0, 0, NULL);
 }

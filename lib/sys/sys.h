@@ -82,8 +82,7 @@ enum bt_status bt_untyped_retype(bt_cptr_t untyped, unsigned type, unsigned size
 enum bt_status bt_task_map(bt_cptr_t task, bt_cptr_t frame, uint64_t vaddr, unsigned rights,
                            unsigned attr, uint64_t *missing_level);
 enum bt_status bt_task_unmap(bt_cptr_t frame);
-enum bt_status bt_task_map_table(bt_cptr_t task, bt_cptr_t table, uint64_t vaddr,
-                                 uint64_t *level);
+enum bt_status bt_task_map_table(bt_cptr_t task, bt_cptr_t table, uint64_t vaddr, uint64_t *level);
 enum bt_status bt_task_unmap_table(bt_cptr_t table);
 enum bt_status bt_thread_configure(bt_cptr_t thread, bt_cptr_t cspace, bt_cptr_t task,
                                    bt_cptr_t ipc_buffer, uint64_t ipc_buffer_vaddr,
@@ -91,8 +90,7 @@ enum bt_status bt_thread_configure(bt_cptr_t thread, bt_cptr_t cspace, bt_cptr_t
 enum bt_status bt_thread_write_regs(bt_cptr_t thread, uint64_t pc, uint64_t sp, uint64_t x0,
                                     uint64_t x1);
 enum bt_status bt_thread_read_regs(bt_cptr_t thread, struct bt_thread_regs *regs);
-enum bt_status bt_thread_set_sched(bt_cptr_t thread, unsigned priority, unsigned cpu,
-                                   unsigned mcp);
+enum bt_status bt_thread_set_sched(bt_cptr_t thread, unsigned priority, unsigned cpu, unsigned mcp);
 enum bt_status bt_thread_resume(bt_cptr_t thread);
 enum bt_status bt_thread_suspend(bt_cptr_t thread);
 enum bt_status bt_thread_bind_notification(bt_cptr_t thread, bt_cptr_t ntfn);

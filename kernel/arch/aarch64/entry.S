@@ -65,6 +65,40 @@
     b       exit_to_user
 .endm
 
+/* From EL0, synchronous: system calls 8 and 9 (call, reply_recv) try the
+ * IPC fast path before the general handler. x8 still holds the number. */
+.macro user_entry_sync
+    sub     sp, sp, #REGS_SIZE
+    save_gprs
+    mrs     x21, sp_el0
+    mrs     x22, elr_el2
+    mrs     x23, spsr_el2
+    stp     x30, x21, [sp, #REGS_X30]
+    stp     x22, x23, [sp, #REGS_PC]
+    mov     x19, sp
+    mrs     x2, tpidr_el2
+    ldr     x2, [x2, #CPU_KSTACK_TOP]
+    mov     sp, x2
+    mov     x29, xzr
+    mrs     x20, esr_el2
+    lsr     x20, x20, #26
+    cmp     x20, #0x15              // SVC from AArch64
+    b.ne    1f
+    mov     x0, x19
+    cmp     x8, #8                  // call
+    b.eq    2f
+    cmp     x8, #9                  // reply_recv
+    b.ne    1f
+    bl      fastpath_reply_recv
+    cbnz    x0, fastpath_exit
+    b       1f
+2:  bl      fastpath_call
+    cbnz    x0, fastpath_exit
+1:  mov     x0, x19
+    bl      trap_lower_sync
+    b       exit_to_user
+.endm
+
 /* From EL2: a frame on the current stack. */
 .macro kernel_entry handler, vector=-1
     sub     sp, sp, #REGS_SIZE
@@ -120,7 +154,7 @@ el2h_sync:      kernel_entry trap_kernel_sync, 4
 el2h_irq:       kernel_entry trap_kernel_irq, 5
 el2h_fiq:       kernel_entry trap_unexpected, 6
 el2h_serror:    kernel_entry trap_unexpected, 7
-el0_sync:       user_entry trap_lower_sync, 8
+el0_sync:       user_entry_sync
 el0_irq:        user_entry trap_lower_irq, 9
 el0_fiq:        user_entry trap_unexpected, 10
 el0_serror:     user_entry trap_unexpected, 11
@@ -140,6 +174,39 @@ exit_to_user:
     msr     sp_el0, x21
     restore_gprs
     add     sp, sp, #REGS_SIZE      // SP_EL2 = end of this thread's registers
+    eret
+
+/*
+ * fastpath_exit: x0 = the receiver's registers, x1 = badge, x19 = the
+ * sender's saved registers. Resumes the receiver with x0 = BT_OK, x1 = the
+ * sender's tag, x2 = badge, x3-x7 = the sender's message words, and its own
+ * saved x8-x30 (its saved x0-x7 are stale, and never read: it runs now).
+ */
+fastpath_exit:
+    mov     sp, x0
+    ldp     x22, x23, [sp, #REGS_PC]
+    ldp     x30, x21, [sp, #REGS_X30]
+    msr     elr_el2, x22
+    msr     spsr_el2, x23
+    msr     sp_el0, x21
+    mov     x2, x1
+    ldr     x1, [x19, #8 * 1]
+    ldp     x3, x4, [x19, #8 * 3]
+    ldp     x5, x6, [x19, #8 * 5]
+    ldr     x7, [x19, #8 * 7]
+    mov     x0, xzr
+    ldp     x8, x9, [sp, #16 * 4]
+    ldp     x10, x11, [sp, #16 * 5]
+    ldp     x12, x13, [sp, #16 * 6]
+    ldp     x14, x15, [sp, #16 * 7]
+    ldp     x16, x17, [sp, #16 * 8]
+    ldp     x18, x19, [sp, #16 * 9]
+    ldp     x20, x21, [sp, #16 * 10]
+    ldp     x22, x23, [sp, #16 * 11]
+    ldp     x24, x25, [sp, #16 * 12]
+    ldp     x26, x27, [sp, #16 * 13]
+    ldp     x28, x29, [sp, #16 * 14]
+    add     sp, sp, #REGS_SIZE
     eret
 
 /* idle_enter(stack_top): drop whatever the kernel stack held and idle. */

@@ -6,7 +6,6 @@
 #include "arch/aarch64/fpu.h"
 #include "arch/aarch64/sysreg.h"
 
-
 _Static_assert(sizeof(struct fp_state) == 528, "fpu.S stores FPSR/FPCR at offset 512");
 
 void fpu_set_trap(bool trap)

@@ -12,6 +12,7 @@
 #include "arch/aarch64/timer.h"
 #include "core/cpu.h"
 #include "core/pmem.h"
+#include "core/test_hooks.h"
 #include "core/printk.h"
 #include "lib/string.h"
 
@@ -69,6 +70,7 @@ bool smp_init_this_cpu(struct cpu *c)
         return false;
     }
     timer_init_cpu();
+    test_hooks_init_cpu();
     return true;
 }
 

@@ -74,7 +74,7 @@ static inline void irq_enable(void)
 #define TCR_AS BIT(36)
 
 /* CPTR_EL2 with E2H=1 (CPACR_EL1 layout) */
-#define CPTR_FPEN_NONE (3UL << 20) /* no FP/SIMD traps */
+#define CPTR_FPEN_NONE (3UL << 20)     /* no FP/SIMD traps */
 #define CPTR_FPEN_EL0_TRAP (1UL << 20) /* trap FP/SIMD at EL0 only */
 
 /* CNTHCTL_EL2 with E2H=1 */

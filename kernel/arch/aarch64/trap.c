@@ -18,7 +18,6 @@
 #include "core/printk.h"
 #include "core/sched.h"
 #include "core/syscall.h"
-#include "fastpath/fastpath.h"
 #include "object/thread.h"
 
 /* Takes the kernel lock for t's exception; false if this CPU let go of t
@@ -29,18 +28,14 @@ static bool enter_for(struct thread *t)
     return this_cpu()->current == t;
 }
 
+/* Synchronous exceptions from a task (the IPC fast path was tried first by
+ * the entry code). */
 struct regs *trap_lower_sync(struct regs *r)
 {
     struct thread *t = thread_of_regs(r);
     uint64_t esr = sysreg_read(esr_el2);
     uint64_t far = sysreg_read(far_el2);
     uint64_t ec = esr >> ESR_EC_SHIFT;
-    if (ec == ESR_EC_SVC64) {
-        struct regs *next = fastpath_try(t);
-        if (next != NULL) {
-            return next;
-        }
-    }
     if (!enter_for(t)) {
         return sched_exit();
     }
