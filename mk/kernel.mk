@@ -3,14 +3,15 @@
 
 KERNEL_IMG := $(BUILD)/kernel.img
 KERNEL_ELF := $(BUILD)/kernel.elf
-# The test kernel differs only in core/syscall.c, which gains the hooks the
-# system tests use to provoke kernel failures (BT_TEST_HOOKS).
+# The test kernel differs only in its test hooks (core/test_hooks.h): a
+# system call that provokes a kernel fault, EL0 access to the PMU.
 TEST_KERNEL_IMG := $(BUILD)/test-kernel.img
 TEST_KERNEL_ELF := $(BUILD)/test-kernel.elf
 KBUILD := $(BUILD)/kernel
 KGEN := $(KBUILD)/generated
 
-KERNEL_C_SRCS := $(wildcard kernel/core/*.c kernel/lib/*.c kernel/object/*.c kernel/fastpath/*.c) \
+KERNEL_C_SRCS := $(filter-out %/test_hooks.c,$(wildcard kernel/core/*.c)) \
+	$(wildcard kernel/lib/*.c kernel/object/*.c kernel/fastpath/*.c) \
 	$(filter-out %/asm-offsets.c,$(wildcard kernel/arch/aarch64/*.c))
 KERNEL_S_SRCS := $(wildcard kernel/arch/aarch64/*.S)
 KERNEL_OBJS := $(KERNEL_C_SRCS:%.c=$(BUILD)/%.o) $(KERNEL_S_SRCS:%.S=$(BUILD)/%.o)
@@ -44,12 +45,8 @@ $(KERNEL_ELF): $(KERNEL_OBJS) kernel/kernel.ld
 	$(Q)$(TARGET_CC) -nostdlib -static -no-pie -Wl,-T,kernel/kernel.ld \
 	  -Wl,--build-id=none -Wl,--no-warn-rwx-segments -o $@ $(KERNEL_OBJS) -lgcc
 
-TEST_KERNEL_OBJS := $(filter-out %/core/syscall.o,$(KERNEL_OBJS)) $(KBUILD)/core/syscall-test.o
-
-$(KBUILD)/core/syscall-test.o: kernel/core/syscall.c | deps
-	@mkdir -p $(dir $@)
-	@echo "  CC      $< (test hooks)"
-	$(Q)$(TARGET_CC) $(KERNEL_CFLAGS) -DBT_TEST_HOOKS -c $< -o $@
+TEST_KERNEL_OBJS := $(filter-out %/core/test_hooks_none.o,$(KERNEL_OBJS)) \
+	$(KBUILD)/core/test_hooks.o
 
 $(TEST_KERNEL_ELF): $(TEST_KERNEL_OBJS) kernel/kernel.ld
 	@echo "  LD      $@"
@@ -60,4 +57,4 @@ $(BUILD)/%.img: $(BUILD)/%.elf
 	@echo "  IMAGE   $@"
 	$(Q)$(TARGET_OBJCOPY) -O binary $< $@
 
--include $(KERNEL_OBJS:.o=.d) $(KBUILD)/core/syscall-test.d $(ASM_OFFSETS).d
+-include $(KERNEL_OBJS:.o=.d) $(KBUILD)/core/test_hooks.d $(ASM_OFFSETS).d
