@@ -20,6 +20,7 @@ include mk/kernel.mk
 include mk/user.mk
 include mk/tools.mk
 include mk/image.mk
+include mk/guest.mk
 include mk/hosttest.mk
 include mk/scenario.mk
 include mk/qemu.mk
