@@ -3,6 +3,7 @@
 #   make            build the kernel and the default scenario's boot archive
 #   make run        install what is missing, build, boot in QEMU
 #   make test       host unit tests and system tests (QEMU)
+#   make bench      benchmarks in retired instructions: build/bench.json
 #   make image SCENARIO=NAME    build build/boot-NAME.cpio
 #   make clean      remove build/ (downloads in cache/ stay)
 #
@@ -25,6 +26,7 @@ include mk/hosttest.mk
 include mk/scenario.mk
 include mk/qemu.mk
 include mk/systest.mk
+include mk/bench.mk
 
 .PHONY: all run test image clean format format-check
 
