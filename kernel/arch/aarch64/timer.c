@@ -10,6 +10,7 @@ enum { CTL_ENABLE = 1, CTL_IMASK = 2, PPI_BASE = 16, DEFAULT_HYP_PPI = 10 };
 
 static uint32_t intid = PPI_BASE + DEFAULT_HYP_PPI;
 static uint64_t frequency;
+static uint64_t slice_us, slice_ticks; /* the last slice length, converted */
 
 bool timer_init(const struct dtb *dt, const char **why)
 {
@@ -55,8 +56,11 @@ uint64_t timer_frequency(void)
 
 void timer_arm_slice(uint64_t us)
 {
-    uint64_t ticks = frequency / 1000000 * us + (frequency % 1000000) * us / 1000000;
-    sysreg_write(cnthp_cval_el2, timer_now() + ticks);
+    if (us != slice_us) {
+        slice_ticks = frequency / 1000000 * us + (frequency % 1000000) * us / 1000000;
+        slice_us = us;
+    }
+    sysreg_write(cnthp_cval_el2, timer_now() + slice_ticks);
     sysreg_write(cnthp_ctl_el2, CTL_ENABLE);
     isb();
 }

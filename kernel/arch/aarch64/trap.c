@@ -57,7 +57,7 @@ struct regs *trap_lower_sync(struct regs *r)
 }
 
 /* Handles one pending interrupt; true if there was one. */
-static bool handle_irq(void)
+bool trap_handle_irq(void)
 {
     uint32_t intid = gic_ack();
     if (intid >= GIC_SPURIOUS) {
@@ -80,7 +80,7 @@ static bool handle_irq(void)
 struct regs *trap_lower_irq(struct regs *r)
 {
     enter_for(thread_of_regs(r));
-    handle_irq();
+    trap_handle_irq();
     return sched_exit();
 }
 
@@ -88,7 +88,7 @@ void trap_kernel_irq(struct regs *r)
 {
     (void)r;
     kernel_lock();
-    handle_irq();
+    trap_handle_irq();
     kernel_unlock();
 }
 
