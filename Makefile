@@ -20,10 +20,10 @@ include mk/toolchain.mk
 include mk/kernel.mk
 include mk/user.mk
 include mk/tools.mk
-include mk/image.mk
 include mk/guest.mk
 include mk/hosttest.mk
 include mk/scenario.mk
+include mk/image.mk
 include mk/qemu.mk
 include mk/systest.mk
 include mk/bench.mk
@@ -34,7 +34,7 @@ all: $(KERNEL_IMG) $(SCENARIO_ARCHIVE)
 
 image: $(SCENARIO_ARCHIVE)
 
-test: host-test system-test
+test: host-test scenario-test system-test
 
 clean:
 	rm -rf $(BUILD)

@@ -23,3 +23,4 @@ $(eval $(call host_test,format_test,kernel/lib/test/format_test.c kernel/lib/for
 .PHONY: host-test
 host-test: $(HOST_TESTS)
 	$(Q)for t in $(HOST_TESTS); do echo "  RUN     $$t"; $$t || exit 1; done
+

@@ -16,7 +16,8 @@ ALL_PROGRAM_ELFS = $(PROGRAMS:%=$(BUILD)/programs/%.elf)
 define pack_scenario
 	@mkdir -p $(BUILD)/scenarios
 	@echo "  PACK    $@"
-	$(Q)$(SCENARIO_TOOL) pack -o $@ --root $(ROOT_ELF) --programs $(BUILD)/programs \
+	$(Q)$(SCENARIO_TOOL) pack -o $@ --root $(ROOT_ELF) --loader $(BUILD)/programs/loader.elf \
+	  --programs $(BUILD)/programs \
 	  --images $(GUEST_DIR) --machine-memory $(MEM) --machine-cpus $(CPUS) \
 	  --dtb $(BUILD)/scenarios/$(basename $(notdir $<)).dtb $<
 endef

@@ -20,8 +20,8 @@ ASM_OFFSETS := $(KGEN)/arch/aarch64/asm-offsets.h
 # The kernel never uses FP/SIMD (so task FP state needs no saving around
 # kernel code) and runs its early code with the MMU off, where every access
 # is a Device access and must be aligned.
-KERNEL_CFLAGS := $(TARGET_CFLAGS) -mgeneral-regs-only -mstrict-align -mcmodel=small \
-	-Ikernel -I$(KGEN)
+KERNEL_CFLAGS = $(TARGET_CFLAGS) $(TARGET_INCLUDE) -mgeneral-regs-only -mstrict-align \
+	-mcmodel=small -Ikernel -I$(KGEN)
 
 $(BUILD)/kernel/%.o: kernel/%.c | deps
 	@mkdir -p $(dir $@)

@@ -18,6 +18,13 @@ TARGET_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -Wshadow -Wstrict-prototy
 
 TARGET_ASFLAGS := -march=armv8.1-a -MMD -MP -Iabi/include
 
+# Target code sees only gcc's own freestanding headers (stddef.h, stdint.h,
+# limits.h, ...) and the project's: never the host's /usr/include, which
+# Debian's cross compiler would otherwise search. Looked up once, when first
+# used (the compiler may be installed by the deps step of the same run).
+TARGET_INCLUDE = $(eval TARGET_INCLUDE := -nostdinc -isystem $$(shell \
+	$(TARGET_CC) -print-file-name=include))$(TARGET_INCLUDE)
+
 HOST_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -Wshadow -D_DEFAULT_SOURCE -MMD -MP
 HOST_SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all

@@ -15,7 +15,7 @@ ULIB_OBJS := $(ULIB_SRCS:%.c=$(BUILD)/ulib/%.o) $(ULIB_ASM:%.S=$(BUILD)/ulib/%.o
 ULIB := $(BUILD)/ulib/libbastei.a
 PROGRAM_LD := lib/start/program.ld
 
-USER_CFLAGS := $(TARGET_CFLAGS) -Ilib -Ikernel
+USER_CFLAGS = $(TARGET_CFLAGS) $(TARGET_INCLUDE) -Ilib/include -Ilib -Ikernel -Iservices
 
 $(BUILD)/ulib/%.o: %.c | deps
 	@mkdir -p $(dir $@)
@@ -33,7 +33,7 @@ $(ULIB): $(ULIB_OBJS)
 
 PROGRAMS :=
 
-# user_program NAME SOURCES EXTRA_CFLAGS
+# user_program NAME SOURCES EXTRA_CFLAGS EXTRA_LIBS
 define user_program
 PROGRAMS += $(1)
 $(1)_OBJS := $$(patsubst %.c,$(BUILD)/programs/$(1)/%.o,$(2))
@@ -43,15 +43,22 @@ $(BUILD)/programs/$(1)/%.o: %.c | deps
 	@echo "  CC      $$< ($(1))"
 	$$(Q)$$(TARGET_CC) $$(USER_CFLAGS) $(3) -c $$< -o $$@
 
-$(BUILD)/programs/$(1).elf: $$($(1)_OBJS) $$(ULIB) $$(PROGRAM_LD)
+$(BUILD)/programs/$(1).elf: $$($(1)_OBJS) $$(ULIB) $$(PROGRAM_LD) $(4)
 	@echo "  LD      $$@"
 	$$(Q)$$(TARGET_CC) -nostdlib -static -no-pie -Wl,-T,$$(PROGRAM_LD) -Wl,--build-id=none \
-	  -o $$@ $$($(1)_OBJS) $$(ULIB) -lgcc
+	  -o $$@ $$($(1)_OBJS) $(4) $$(ULIB) -lgcc
 
 -include $$($(1)_OBJS:.o=.d)
 endef
 
-$(eval $(call user_program,root,services/root/main.c,))
+$(eval $(call user_program,root,$(wildcard services/root/*.c),))
+
+# Debian's arm64 libfdt (fetched, see mk/deps.mk), for programs that read
+# device trees.
+LIBFDT_A := $(ARM64_ROOT)/usr/lib/aarch64-linux-gnu/libfdt.a
+LIBFDT_CFLAGS := -isystem $(ARM64_ROOT)/usr/include
+$(LIBFDT_A): $(ARM64_CACHE)/debs/libfdt-dev.resolved
+$(eval $(call user_program,loader,$(wildcard services/loader/*.c),$(LIBFDT_CFLAGS),$(LIBFDT_A)))
 
 # Root programs that fault on purpose, for the fault-reporting system tests.
 FAULT_KINDS := undefined unmapped_read unmapped_write kernel_address
@@ -60,9 +67,12 @@ $(foreach k,$(FAULT_KINDS),$(eval $(call user_program,fault_$(k),tests/programs/
 $(eval $(call user_program,kernel_fault,tests/programs/kernel_fault/main.c,))
 $(eval $(call user_program,smoke,tests/programs/smoke/main.c,))
 
-# The system-call fuzzer (tests/fuzz, mk/fuzz.mk) and reductions of what it found.
-$(eval $(call user_program,fuzz,$(wildcard tests/fuzz/*.c),))
-$(foreach r,$(notdir $(wildcard tests/programs/fuzz-repro-*)),$(eval $(call user_program,$(r),tests/programs/$(r)/main.c,)))
 $(eval $(call user_program,bench,tests/bench/main.c,))
+# Components for the services system tests.
+$(eval $(call user_program,svc_echo,tests/programs/svc/echo_server.c,))
+$(eval $(call user_program,svc_client,tests/programs/svc/echo_client.c,))
+$(eval $(call user_program,svc_crasher,tests/programs/svc/crasher.c,))
+$(eval $(call user_program,svc_hog,tests/programs/svc/hog.c,))
 
 -include $(ULIB_OBJS:.o=.d)
+

@@ -99,18 +99,22 @@ static void map_frame(struct builder *b, struct slot *frame, uint64_t vaddr, uns
 }
 
 /* Frames for [pa, pa+size) of memory that already holds data (the archive,
- * the device tree), mapped read-only at vaddr. Returns the first slot. */
+ * the device tree), mapped read-only at vaddr. Returns the first slot; the
+ * frames take consecutive slots (page tables made for them come after). */
 static uint64_t map_existing(struct builder *b, paddr_t pa, uint64_t size, uint64_t vaddr)
 {
     uint64_t first = b->next_slot;
     paddr_t start = ALIGN_DOWN(pa, PAGE_SIZE);
-    for (paddr_t p = start; p < pa + size; p += PAGE_SIZE) {
+    uint64_t count = (ALIGN_UP(pa + size, PAGE_SIZE) - start) / PAGE_SIZE;
+    for (uint64_t i = 0; i < count; i++) {
+        paddr_t p = start + i * PAGE_SIZE;
         struct cap cap;
         object_init(BT_OBJ_FRAME, BT_FRAME_SMALL_BITS, (uintptr_t)pa_to_kva(p), p, false, &cap);
         cap.rights = BT_RIGHT_READ;
-        struct slot *s = next_slot(b);
-        cap_insert(s, &cap, NULL);
-        map_frame(b, s, vaddr + (p - start), BT_RIGHT_READ);
+        cap_insert(next_slot(b), &cap, NULL);
+    }
+    for (uint64_t i = 0; i < count; i++) {
+        map_frame(b, cnode_slot(b->cnode, first + i), vaddr + i * PAGE_SIZE, BT_RIGHT_READ);
     }
     return first;
 }
@@ -245,7 +249,9 @@ void boot_root_start(const void *elf, size_t elf_size, const struct boot_memory 
     map_frame(&b, info_slot, BT_ROOT_BOOTINFO, BT_RIGHT_READ);
     struct bt_bootinfo *info = b.info;
     info->archive_frames = map_existing(&b, mem->archive, mem->archive_size, BT_ROOT_ARCHIVE);
-    info->archive_frame_count = b.next_slot - info->archive_frames;
+    info->archive_frame_count =
+        (ALIGN_UP(mem->archive + mem->archive_size, PAGE_SIZE) - ALIGN_DOWN(mem->archive, PAGE_SIZE)) /
+        PAGE_SIZE;
     info->archive_vaddr = BT_ROOT_ARCHIVE + (mem->archive & (PAGE_SIZE - 1));
     info->archive_size = mem->archive_size;
     map_existing(&b, mem->dtb, mem->dtb_size, BT_ROOT_DTB);

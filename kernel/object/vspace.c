@@ -128,7 +128,8 @@ enum bt_status vspace_map_frame(struct task *t, struct cap *frame, uint64_t vadd
     if (*entry & PTE_VALID) {
         return BT_E_EXISTS;
     }
-    if (rights & BT_RIGHT_EXEC) {
+    if ((rights & BT_RIGHT_EXEC) && !frame->device) {
+        /* Device memory is never executable, and not in the direct map. */
         vspace_sync_icache(pa_to_kva(frame->obj), size);
     }
     dsb(ishst);

@@ -5,6 +5,8 @@
  */
 #include "alloc/alloc.h"
 #include "abi/layout.h"
+#include "abi/startinfo.h"
+#include "svc/root.h"
 
 #define THREAD_STACK_PAGES 4
 
@@ -29,6 +31,18 @@ void bt_alloc_init_root(struct bt_alloc *a, const struct bt_bootinfo *bi)
     }
 }
 
+void bt_alloc_init_component(struct bt_alloc *a, const struct bt_startinfo *si)
+{
+    a->via_root = true;
+    a->cnode = si->self_cnode;
+    a->task = si->self_task;
+    a->next_slot = si->first_free_slot;
+    a->slot_end = 1UL << si->cnode_size_bits;
+    a->free_count = 0;
+    a->untyped_count = 0;
+    a->next_vaddr = BT_ALLOC_VA_BASE;
+}
+
 bt_cptr_t bt_alloc_slot(struct bt_alloc *a)
 {
     if (a->free_count > 0) {
@@ -51,6 +65,13 @@ bt_cptr_t bt_alloc_object(struct bt_alloc *a, unsigned type, unsigned size_bits)
 {
     bt_cptr_t slot = bt_alloc_slot(a);
     if (slot == 0) {
+        return 0;
+    }
+    if (a->via_root) {
+        if (bt_root_alloc(type, size_bits, slot) == BT_OK) {
+            return slot;
+        }
+        bt_alloc_free_slot(a, slot);
         return 0;
     }
     for (unsigned i = 0; i < a->untyped_count; i++) {

@@ -18,6 +18,7 @@
 #define BT_ALLOC_VA_BASE 0x0000100000000000UL
 
 struct bt_alloc {
+    bool via_root;   /* objects come from root's memory service, not untyped */
     bt_cptr_t cnode; /* the component's own CNode */
     bt_cptr_t task;  /* the component's own task */
     uint64_t next_slot, slot_end;
@@ -34,6 +35,11 @@ struct bt_alloc {
 
 /* Uses root's boot info: its CNode, task, free slots and RAM untyped. */
 void bt_alloc_init_root(struct bt_alloc *a, const struct bt_bootinfo *bi);
+
+struct bt_startinfo;
+/* For a component: its start info's CNode, task and free slots; objects
+ * come from its quota at root. */
+void bt_alloc_init_component(struct bt_alloc *a, const struct bt_startinfo *si);
 
 /* A free slot of the own CNode, or 0. */
 bt_cptr_t bt_alloc_slot(struct bt_alloc *a);

@@ -6,11 +6,23 @@
 #include "lib/format.h"
 #include "sys/sys.h"
 
+static void debug_sink(const char *s, size_t len)
+{
+    bt_debug_write(s, len);
+}
+
+static void (*sink)(const char *s, size_t len) = debug_sink;
+
+void bt_print_set_sink(void (*new_sink)(const char *s, size_t len))
+{
+    sink = new_sink;
+}
+
 int bt_vprintf(const char *fmt, va_list ap)
 {
     char buf[512];
     size_t n = format_vbuf(buf, sizeof(buf), fmt, ap);
-    bt_debug_write(buf, n);
+    sink(buf, n);
     return (int)n;
 }
 

@@ -15,4 +15,7 @@ int bt_vprintf(const char *fmt, va_list ap);
 size_t bt_snprintf(char *buf, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Where bt_printf's output goes; the default is the kernel's debug console. */
+void bt_print_set_sink(void (*sink)(const char *s, size_t len));
+
 #endif

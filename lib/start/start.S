@@ -1,13 +1,12 @@
 /*
- * Program entry for every native component. The kernel (or the loader) starts
- * the first thread here with its stack pointer set and a start-up argument in
- * x0; main()'s return value ends the thread.
+ * Program entry for every native component. The kernel (root) or root (every
+ * other component) starts the first thread here with its stack pointer set
+ * and x0 = the boot info (root) or the start info (components); see
+ * runtime.c.
  */
     .text
     .globl  _start
 _start:
     mov     x29, xzr
     mov     x30, xzr
-    bl      main                // main(x0): root gets its boot info here
-    bl      bt_thread_exit
-1:  b       1b
+    b       bt_runtime_start

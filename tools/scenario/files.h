@@ -41,10 +41,10 @@ bool files_collect(const struct scenario *s, const struct files_config *cfg, str
                    struct file_list *out);
 void files_free(struct file_list *list);
 
-/* Writes the boot archive at out; on failure says why in err and leaves no
- * file behind. */
-bool pack_write(const char *out, const char *root, const void *dtb, size_t dtb_size,
-                const struct file_list *list, char *err, size_t err_size);
+/* Writes the boot archive at out (with loader.elf when loader is not NULL);
+ * on failure says why in err and leaves no file behind. */
+bool pack_write(const char *out, const char *root, const char *loader, const void *dtb,
+                size_t dtb_size, const struct file_list *list, char *err, size_t err_size);
 /* Writes a make dependency file: "OUT: DTS ROOT FILE...". */
 bool pack_write_depfile(const char *path, const char *out, const char *dts, const char *root,
                         const struct file_list *list);

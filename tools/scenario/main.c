@@ -28,6 +28,7 @@ struct options {
     const char *file;
     const char *out;
     const char *root;
+    const char *loader;
     const char *dtb_out;
     const char *depfile;
     struct files_config files;
@@ -43,6 +44,7 @@ static void main_usage(void)
                     "  --machine-memory SIZE  RAM of the machine: bytes, or with K, M, G (1G)\n"
                     "  --machine-cpus N       CPUs of the machine (2)\n"
                     "  --root FILE            pack: the root task (build/programs/root.elf)\n"
+                    "  --loader FILE          pack: the loader, archived as loader.elf\n"
                     "  --depfile FILE         pack: write the archive's make dependencies\n"
                     "  --dtb FILE             also write the compiled scenario\n");
     exit(2);
@@ -86,6 +88,9 @@ static void main_parse_option(struct options *o, int opt, const char *arg)
     case 'r':
         o->root = arg;
         break;
+    case 'L':
+        o->loader = arg;
+        break;
     case 'd':
         o->dtb_out = arg;
         break;
@@ -116,6 +121,7 @@ static void main_parse_args(int argc, char **argv, struct options *o)
         {"programs", required_argument, NULL, 'p'},
         {"images", required_argument, NULL, 'i'},
         {"root", required_argument, NULL, 'r'},
+        {"loader", required_argument, NULL, 'L'},
         {"dtb", required_argument, NULL, 'd'},
         {"depfile", required_argument, NULL, 'D'},
         {"machine-memory", required_argument, NULL, 'm'},
@@ -204,7 +210,7 @@ static bool main_output(const struct options *o, const void *blob, size_t size,
     if (!o->pack) {
         return true;
     }
-    if (!pack_write(o->out, o->root, blob, size, files, err, sizeof(err))) {
+    if (!pack_write(o->out, o->root, o->loader, blob, size, files, err, sizeof(err))) {
         fprintf(stderr, "scenario: %s\n", err);
         return false;
     }

@@ -56,8 +56,9 @@ static bool pack_put_file(FILE *f, unsigned ino, const char *name, const char *p
     return ok;
 }
 
-static bool pack_entries(FILE *f, const char *root, const void *dtb, size_t dtb_size,
-                         const struct file_list *list, char *err, size_t err_size)
+static bool pack_entries(FILE *f, const char *root, const char *loader, const void *dtb,
+                         size_t dtb_size, const struct file_list *list, char *err,
+                         size_t err_size)
 {
     if (!pack_put_file(f, 1, "root", root, err, err_size)) {
         return false;
@@ -66,9 +67,12 @@ static bool pack_entries(FILE *f, const char *root, const void *dtb, size_t dtb_
         snprintf(err, err_size, "cannot write the archive (system.dtb)");
         return false;
     }
+    if (loader != NULL && !pack_put_file(f, 3, "loader.elf", loader, err, err_size)) {
+        return false;
+    }
     for (size_t i = 0; i < list->count; i++) {
         const struct archive_file *a = &list->files[i];
-        if (!pack_put_file(f, (unsigned)i + 3, a->name, a->path, err, err_size)) {
+        if (!pack_put_file(f, (unsigned)i + 4, a->name, a->path, err, err_size)) {
             return false;
         }
     }
@@ -79,15 +83,15 @@ static bool pack_entries(FILE *f, const char *root, const void *dtb, size_t dtb_
     return true;
 }
 
-bool pack_write(const char *out, const char *root, const void *dtb, size_t dtb_size,
-                const struct file_list *list, char *err, size_t err_size)
+bool pack_write(const char *out, const char *root, const char *loader, const void *dtb,
+                size_t dtb_size, const struct file_list *list, char *err, size_t err_size)
 {
     FILE *f = fopen(out, "wb");
     if (f == NULL) {
         snprintf(err, err_size, "cannot create %s: %s", out, strerror(errno));
         return false;
     }
-    bool ok = pack_entries(f, root, dtb, dtb_size, list, err, err_size);
+    bool ok = pack_entries(f, root, loader, dtb, dtb_size, list, err, err_size);
     if (fclose(f) != 0 && ok) {
         snprintf(err, err_size, "cannot write %s: %s", out, strerror(errno));
         ok = false;

@@ -108,6 +108,9 @@ struct vm {
     size_t vdev_count;
 };
 
+/* The longest args string a component may get (abi/startinfo.h). */
+#define SCENARIO_ARGS_MAX 128
+
 struct scenario {
     const void *fdt;
     const char *root_program; /* "root" property; NULL: the default root */

@@ -1,0 +1,283 @@
+/*
+ * loader: reads the system description (system.dtb in the boot archive) and
+ * asks root to build exactly what it describes: each component with its
+ * memory quota, priority, CPU, devices, interrupts, channels and services,
+ * then starts them in the order written. It checks the description itself
+ * (fdt_check_full, each property's length against its type) and does not
+ * assume it came through the host tool: anyone can pack an archive.
+ * docs/scenarios.md is the format; services/root/protocol.h the requests.
+ */
+#include <libfdt.h>
+
+#include "c/print.h"
+#include "lib/cpio.h"
+#include "lib/string.h"
+#include "root/protocol.h"
+#include "start/startinfo.h"
+#include "sys/sys.h"
+
+#define MAX_COMPONENTS 32
+#define NAME_MAX 24
+
+static const void *dt;
+static struct {
+    char name[NAME_MAX];
+    int node;
+    uint64_t id;
+} comps[MAX_COMPONENTS];
+static unsigned comp_count;
+static unsigned errors;
+
+static void complain(int node, const char *prop, const char *what)
+{
+    char path[128];
+    if (fdt_get_path(dt, node, path, sizeof(path)) != 0) {
+        strncpy_bounded(path, "?", sizeof(path));
+    }
+    bt_printf("loader: system.dtb: %s: %s%s%s\n", path, prop ? "property " : "", prop ? prop : "",
+              what);
+    errors++;
+}
+
+static uint64_t be_cells(const void *p, int cells)
+{
+    const uint8_t *b = p;
+    uint64_t v = 0;
+    for (int i = 0; i < cells * 4; i++) {
+        v = v << 8 | b[i];
+    }
+    return v;
+}
+
+/* A string property, or dflt; a property that is not a string is an error. */
+static const char *prop_string(int node, const char *name, const char *dflt)
+{
+    int len;
+    const char *v = fdt_getprop(dt, node, name, &len);
+    if (v == NULL) {
+        return dflt;
+    }
+    if (len < 1 || v[len - 1] != 0 || (size_t)len > NAME_MAX + 200) {
+        complain(node, name, ": expected a string");
+        return dflt;
+    }
+    return v;
+}
+
+static uint64_t prop_cells(int node, const char *name, int cells, uint64_t dflt)
+{
+    int len;
+    const void *v = fdt_getprop(dt, node, name, &len);
+    if (v == NULL) {
+        return dflt;
+    }
+    if (len != cells * 4) {
+        complain(node, name, cells == 1 ? ": expected one cell" : ": expected two cells");
+        return dflt;
+    }
+    return be_cells(v, cells);
+}
+
+static bool call(struct bt_msg *m)
+{
+    enum bt_status st = bt_call(bt_start->root, m);
+    return st == BT_OK && m->mr[0] == BT_OK;
+}
+
+static void put_name(struct bt_msg *m, const char *name)
+{
+    char buf[ROOT_NAME_WORDS * 8] = {0};
+    strncpy_bounded(buf, name, sizeof(buf));
+    memcpy(m->mr, buf, sizeof(buf));
+}
+
+static void put_buffer_string(unsigned word, unsigned words, const char *s)
+{
+    char buf[BT_MSG_MAX_WORDS * 8] = {0};
+    strncpy_bounded(buf, s, words * 8);
+    memcpy(&bt_ipc_buffer()->mr[word], buf, words * 8);
+}
+
+static int find_component(const char *name)
+{
+    for (unsigned i = 0; i < comp_count; i++) {
+        if (strcmp(comps[i].name, name) == 0) {
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
+static void describe(int node)
+{
+    const char *name = fdt_get_name(dt, node, NULL);
+    const char *program = prop_string(node, "program", NULL);
+    uint64_t memory = prop_cells(node, "memory", 2, 0);
+    uint64_t priority = prop_cells(node, "priority", 1, 100);
+    const char *start = prop_string(node, "start", "boot");
+    int cpus_len;
+    const void *cpus = fdt_getprop(dt, node, "cpus", &cpus_len);
+    uint64_t cpu = cpus != NULL && cpus_len >= 4 ? be_cells(cpus, 1) : 0;
+    if (program == NULL || memory == 0 || priority > 255 || comp_count == MAX_COMPONENTS) {
+        complain(node, NULL, ": needs a program, a memory quota and a priority up to 255");
+        return;
+    }
+    struct bt_msg m = {.tag = BT_TAG(ROOT_COMPONENT_NEW, 24, 0)};
+    put_name(&m, name);
+    m.mr[3] = memory;
+    m.mr[4] = priority | cpu << 8 |
+              (uint64_t)(fdt_getprop(dt, node, "restart", NULL) != NULL) << 16 |
+              (uint64_t)(strcmp(start, "manual") == 0) << 17;
+    put_buffer_string(5, 3, program);
+    put_buffer_string(8, 16, prop_string(node, "args", ""));
+    if (!call(&m)) {
+        bt_printf("loader: root refused component %s (error %lu)\n", name, m.mr[0]);
+        errors++;
+        return;
+    }
+    strncpy_bounded(comps[comp_count].name, name, NAME_MAX);
+    comps[comp_count].node = node;
+    comps[comp_count].id = m.mr[1];
+    comp_count++;
+}
+
+static void grant(uint64_t id, unsigned label, const char *name, uint64_t a, uint64_t word5)
+{
+    struct bt_msg m = {.tag = BT_TAG(label, word5 != 0 ? 6 : 5, 0)};
+    put_name(&m, name);
+    m.mr[3] = id;
+    m.mr[4] = a;
+    bt_ipc_buffer()->mr[5] = word5;
+    if (!call(&m)) {
+        bt_printf("loader: root refused %s for a component (error %lu)\n", name, m.mr[0]);
+        errors++;
+    }
+}
+
+static void grant_devices(uint64_t id, int node)
+{
+    int devices = fdt_subnode_offset(dt, node, "devices");
+    int dev;
+    if (devices < 0) {
+        return;
+    }
+    fdt_for_each_subnode(dev, dt, devices)
+    {
+        const char *name = fdt_get_name(dt, dev, NULL);
+        int len;
+        const uint8_t *reg = fdt_getprop(dt, dev, "reg", &len);
+        for (int off = 0; reg != NULL && off + 16 <= len; off += 16) {
+            grant(id, ROOT_COMPONENT_DEVICE, name, be_cells(reg + off, 2),
+                  be_cells(reg + off + 8, 2));
+        }
+        const uint8_t *irqs = fdt_getprop(dt, dev, "irqs", &len);
+        for (int off = 0; irqs != NULL && off + 4 <= len; off += 4) {
+            grant(id, ROOT_COMPONENT_IRQ, name, be_cells(irqs + off, 1), 0);
+        }
+    }
+}
+
+static void grant_services(uint64_t id, int node, const char *prop, unsigned label)
+{
+    int len;
+    const char *list = fdt_getprop(dt, node, prop, &len);
+    for (int off = 0; list != NULL && off < len;) {
+        const char *s = list + off;
+        grant(id, label, s, 0, 0);
+        off += (int)strnlen(s, (size_t)(len - off)) + 1;
+    }
+}
+
+static void grant_channels(unsigned client, int node)
+{
+    int channels = fdt_subnode_offset(dt, node, "channels");
+    int ch;
+    if (channels < 0) {
+        return;
+    }
+    fdt_for_each_subnode(ch, dt, channels)
+    {
+        const char *name = fdt_get_name(dt, ch, NULL);
+        const char *server = prop_string(ch, "server", "");
+        const char *type = prop_string(ch, "type", "ipc");
+        int s = find_component(server);
+        if (s < 0) {
+            complain(ch, "server", ": no such component");
+            continue;
+        }
+        if (strcmp(type, "ipc") != 0) {
+            complain(ch, "type", ": only \"ipc\" channels are supported so far");
+            continue;
+        }
+        struct bt_msg m = {.tag = BT_TAG(ROOT_COMPONENT_CHANNEL, 8, 0)};
+        put_name(&m, name);
+        m.mr[3] = comps[client].id;
+        m.mr[4] = comps[s].id;
+        put_buffer_string(5, 3, prop_string(ch, "name-at-server", comps[client].name));
+        if (!call(&m)) {
+            bt_printf("loader: root refused channel %s (error %lu)\n", name, m.mr[0]);
+            errors++;
+        }
+    }
+}
+
+static const void *find_description(size_t *size)
+{
+    const struct bt_start_entry *a = bt_start_find("archive", BT_START_MEMORY);
+    struct cpio_entry e;
+    if (a == NULL || cpio_find((const void *)a->vaddr, a->size, "system.dtb", &e) != CPIO_OK) {
+        bt_printf("loader: no system.dtb in the boot archive; nothing to start\n");
+        return NULL;
+    }
+    int err = fdt_check_full(e.data, e.size);
+    if (err != 0) {
+        bt_printf("loader: system.dtb is not a valid device tree: %s\n", fdt_strerror(err));
+        return NULL;
+    }
+    *size = e.size;
+    return e.data;
+}
+
+int main(void)
+{
+    size_t size;
+    dt = find_description(&size);
+    if (dt == NULL) {
+        return 1;
+    }
+    int components = fdt_path_offset(dt, "/components");
+    int node;
+    if (components >= 0) {
+        fdt_for_each_subnode(node, dt, components)
+        {
+            describe(node);
+        }
+    }
+    for (unsigned i = 0; i < comp_count; i++) {
+        int n = comps[i].node;
+        grant_devices(comps[i].id, n);
+        grant_services(comps[i].id, n, "provides", ROOT_COMPONENT_PROVIDES);
+        grant_services(comps[i].id, n, "uses", ROOT_COMPONENT_USES);
+        grant_channels(i, n);
+    }
+    if (errors != 0) {
+        bt_printf("loader: %u problem(s) in system.dtb; starting nothing\n", errors);
+        return 1;
+    }
+    unsigned started = 0;
+    for (unsigned i = 0; i < comp_count; i++) {
+        struct bt_msg m = {.tag = BT_TAG(ROOT_COMPONENT_START, 4, 0)};
+        m.mr[3] = comps[i].id;
+        started += call(&m);
+    }
+    int vms = fdt_path_offset(dt, "/vms");
+    if (vms >= 0) {
+        fdt_for_each_subnode(node, dt, vms)
+        {
+            bt_printf("loader: VM %s: virtual machines are not supported yet\n",
+                      fdt_get_name(dt, node, NULL));
+        }
+    }
+    bt_printf("loader: started %u of %u components\n", started, comp_count);
+    return 0;
+}
