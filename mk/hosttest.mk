@@ -24,3 +24,16 @@ $(eval $(call host_test,format_test,kernel/lib/test/format_test.c kernel/lib/for
 host-test: $(HOST_TESTS)
 	$(Q)for t in $(HOST_TESTS); do echo "  RUN     $$t"; $$t || exit 1; done
 
+# The console multiplexer's pure logic (services/console).
+CONSOLE_HEADERS := $(wildcard services/console/*.h)
+$(eval $(call host_test,console_ring_test,services/console/test/ring_test.c services/console/ring.c))
+$(eval $(call host_test,console_cmdline_test,services/console/test/cmdline_test.c \
+	services/console/cmdline.c))
+$(eval $(call host_test,console_mux_test,services/console/test/mux_test.c services/console/mux.c \
+	services/console/command.c services/console/cmdline.c services/console/ring.c \
+	kernel/lib/format.c))
+CONSOLE_HOST_TESTS := $(addprefix $(BUILD)/host-tests/,console_ring_test console_cmdline_test \
+	console_mux_test)
+$(CONSOLE_HOST_TESTS): $(CONSOLE_HEADERS)
+# host-test's prerequisites were expanded above, before these lines.
+host-test: $(CONSOLE_HOST_TESTS)

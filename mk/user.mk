@@ -67,6 +67,7 @@ $(foreach k,$(FAULT_KINDS),$(eval $(call user_program,fault_$(k),tests/programs/
 $(eval $(call user_program,kernel_fault,tests/programs/kernel_fault/main.c,))
 $(eval $(call user_program,smoke,tests/programs/smoke/main.c,))
 
+
 $(eval $(call user_program,bench,tests/bench/main.c,))
 # Components for the services system tests.
 $(eval $(call user_program,svc_echo,tests/programs/svc/echo_server.c,))
@@ -76,3 +77,10 @@ $(eval $(call user_program,svc_hog,tests/programs/svc/hog.c,))
 
 -include $(ULIB_OBJS:.o=.d)
 
+# The console multiplexer (services/console) and the test client of its
+# system test.
+CONSOLE_SRCS := $(addprefix services/console/,main.c mux.c command.c cmdline.c ring.c pl011.c)
+$(eval $(call user_program,console,$(CONSOLE_SRCS),))
+$(eval $(call user_program,console_echo,tests/programs/console_echo/main.c,))
+# Its system test boots this scenario.
+system-test: $(BUILD)/boot-console-test.cpio

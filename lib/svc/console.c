@@ -49,8 +49,7 @@ enum bt_status bt_console_write(bt_cptr_t console, const void *buf, size_t len)
     return BT_OK;
 }
 
-enum bt_status bt_console_read(bt_cptr_t console, void *buf, size_t max, bool nonblock,
-                               size_t *got)
+enum bt_status bt_console_read(bt_cptr_t console, void *buf, size_t max, bool nonblock, size_t *got)
 {
     if (max > CONSOLE_IO_MAX) {
         max = CONSOLE_IO_MAX;
