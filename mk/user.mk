@@ -36,12 +36,18 @@ PROGRAMS :=
 # user_program NAME SOURCES EXTRA_CFLAGS EXTRA_LIBS
 define user_program
 PROGRAMS += $(1)
-$(1)_OBJS := $$(patsubst %.c,$(BUILD)/programs/$(1)/%.o,$(2))
+$(1)_OBJS := $$(patsubst %.c,$(BUILD)/programs/$(1)/%.o,$$(filter %.c,$(2))) \
+	$$(patsubst %.S,$(BUILD)/programs/$(1)/%.o,$$(filter %.S,$(2)))
 
 $(BUILD)/programs/$(1)/%.o: %.c | deps
 	@mkdir -p $$(dir $$@)
 	@echo "  CC      $$< ($(1))"
 	$$(Q)$$(TARGET_CC) $$(USER_CFLAGS) $(3) -c $$< -o $$@
+
+$(BUILD)/programs/$(1)/%.o: %.S | deps
+	@mkdir -p $$(dir $$@)
+	@echo "  AS      $$< ($(1))"
+	$$(Q)$$(TARGET_CC) $$(TARGET_ASFLAGS) -c $$< -o $$@
 
 $(BUILD)/programs/$(1).elf: $$($(1)_OBJS) $$(ULIB) $$(PROGRAM_LD) $(4)
 	@echo "  LD      $$@"
@@ -66,6 +72,7 @@ $(foreach k,$(FAULT_KINDS),$(eval $(call user_program,fault_$(k),tests/programs/
 
 $(eval $(call user_program,kernel_fault,tests/programs/kernel_fault/main.c,))
 $(eval $(call user_program,smoke,tests/programs/smoke/main.c,))
+$(eval $(call user_program,vmtest,tests/programs/vmtest/main.c tests/programs/vmtest/guest.S,))
 
 
 $(eval $(call user_program,bench,tests/bench/main.c,))

@@ -14,7 +14,12 @@ enum { MSG_ADDR, MSG_PC, MSG_ESR, MSG_SP };
 
 uint64_t fault_label(const struct thread *t)
 {
-    switch (t->fault_msg[MSG_ESR] >> ESR_EC_SHIFT) {
+    return t->fault_label;
+}
+
+static uint64_t label_of(uint64_t esr)
+{
+    switch (esr >> ESR_EC_SHIFT) {
     case ESR_EC_DABT_LOW:
     case ESR_EC_IABT_LOW:
         return BT_FAULT_MEMORY;
@@ -104,6 +109,8 @@ void fault_deliver(struct thread *t, uint64_t esr, uint64_t far)
     t->fault_msg[MSG_PC] = t->regs.pc;
     t->fault_msg[MSG_ESR] = esr;
     t->fault_msg[MSG_SP] = t->regs.sp;
+    t->fault_msg[4] = 0;
+    t->fault_label = label_of(esr);
     struct slot *fs = &t->fault_slot;
     if (slot_empty(fs) || fs->cap.type != BT_OBJ_ENDPOINT ||
         (fs->cap.rights & BT_RIGHT_WRITE) == 0) {

@@ -40,12 +40,13 @@ void ipc_transfer(struct thread *sender, struct thread *receiver, uint64_t badge
     uint64_t *rx = receiver->regs.x;
     if (sender->send_flags & SEND_FAULT) {
         rx[0] = BT_OK;
-        rx[1] = BT_TAG(fault_label(sender), 4, 0);
+        /* Fault reports have four words; VM exits five (HVC's x0-x4). */
+        unsigned words = sender->vcpu.is ? 5 : 4;
+        rx[1] = BT_TAG(fault_label(sender), words, 0);
         rx[2] = badge;
-        for (unsigned i = 0; i < 4; i++) {
-            rx[3 + i] = sender->fault_msg[i];
+        for (unsigned i = 0; i < BT_MSG_REG_WORDS; i++) {
+            rx[3 + i] = i < words ? sender->fault_msg[i] : 0;
         }
-        rx[7] = 0;
         return;
     }
     const uint64_t *sx = sender->regs.x;

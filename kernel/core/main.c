@@ -153,8 +153,8 @@ NORETURN void kernel_main(void)
         boot_refuse("device tree: %s", why);
     }
     const char *model = dtb_prop_string(&platform_dt, 0, "model");
-    printk("kernel: Bastei starting on %s (EL2, VHE)\n",
-           model != NULL ? model : "an unnamed board");
+    printk("kernel: Bastei starting on %s (EL2, VHE, %u-bit physical addresses)\n",
+           model != NULL ? model : "an unnamed board", boot_params.pa_bits);
 
     paddr_t archive;
     uint64_t archive_size;

@@ -4,6 +4,7 @@
  */
 #include "core/sched.h"
 #include "core/switch.h"
+#include "core/timeout.h"
 #include "arch/aarch64/fpu.h"
 #include "arch/aarch64/gicv3.h"
 #include "arch/aarch64/timer.h"
@@ -98,6 +99,16 @@ void sched_wake(struct thread *t)
     }
 }
 
+void sched_timer_interrupt(void)
+{
+    struct cpu *c = this_cpu();
+    uint64_t now = timer_now();
+    timeout_expire(now);
+    if (c->current != NULL && now >= c->slice_end) {
+        sched_tick();
+    }
+}
+
 void sched_tick(void)
 {
     struct cpu *c = this_cpu();
@@ -136,7 +147,7 @@ void sched_poll_detach(void)
         return;
     }
     if (c->current != NULL) {
-        switch_save_outgoing(c->current);
+        switch_out(c->current);
     }
     c->current = NULL;
     switch_load_ttbr0(c, idle_ttbr0);
@@ -160,10 +171,24 @@ static bool should_switch(const struct cpu *c, const struct thread *cur, int top
     return top == cur->priority && c->slice_expired;
 }
 
+/* The EL2 timer fires at the end of the slice or at the first timeout. */
+static void program_timer(struct cpu *c)
+{
+    uint64_t at = timeout_next(c);
+    if (c->current != NULL && c->slice_end < at) {
+        at = c->slice_end;
+    }
+    if (at == ~0UL) {
+        timer_disarm();
+    } else {
+        timer_arm_at(at);
+    }
+}
+
 static void begin_slice(struct cpu *c)
 {
     c->slice_expired = false;
-    timer_arm_slice(TIME_SLICE_US);
+    c->slice_end = timer_now() + timer_ticks(TIME_SLICE_US);
 }
 
 struct regs *sched_exit(void)
@@ -194,6 +219,10 @@ struct regs *sched_exit(void)
         }
         c->resched = false;
     }
+    if (unlikely(c->current->vcpu.is)) {
+        vcpu_prepare_entry(c->current);
+    }
+    program_timer(c);
     kernel_unlock();
     return &c->current->regs;
 }
@@ -203,7 +232,7 @@ NORETURN void sched_switch_to_idle(void)
 {
     struct cpu *c = this_cpu();
     if (c->current != NULL) {
-        switch_save_outgoing(c->current);
+        switch_out(c->current);
     }
     c->current = NULL;
     switch_load_ttbr0(c, idle_ttbr0);
@@ -215,7 +244,6 @@ NORETURN void sched_switch_to_idle(void)
 NORETURN void sched_idle_loop(void)
 {
     struct cpu *c = this_cpu();
-    timer_disarm();
     for (;;) {
         kernel_lock();
         /* What woke the WFI below is handled here, without taking the
@@ -230,9 +258,14 @@ NORETURN void sched_idle_loop(void)
             sched_switch_to(next);
             begin_slice(c);
             c->resched = false;
+            if (unlikely(next->vcpu.is)) {
+                vcpu_prepare_entry(next);
+            }
+            program_timer(c);
             kernel_unlock();
             exit_to_user(&next->regs);
         }
+        program_timer(c); /* only timeouts, while idle */
         kernel_unlock();
         /* WFI with interrupts masked still wakes on a pending one, so none
          * is lost between the check above and the wait. */

@@ -31,6 +31,8 @@ void sched_wake(struct thread *t);
 void sched_remove(struct thread *t);
 /* The time slice of this CPU's thread ended. */
 void sched_tick(void);
+/* The EL2 timer fired: timeouts, then the slice. */
+void sched_timer_interrupt(void);
 /* Asks CPU index to re-pick its thread at its next kernel exit. */
 void sched_resched_cpu(unsigned index);
 /* Gives up the rest of the slice to threads of equal priority. */

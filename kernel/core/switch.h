@@ -9,6 +9,7 @@
 #include "arch/aarch64/fpu.h"
 #include "core/cpu.h"
 #include "object/thread.h"
+#include "object/vcpu.h"
 
 static inline void switch_load_ttbr0(struct cpu *c, uint64_t ttbr)
 {
@@ -32,16 +33,30 @@ static inline void switch_save_outgoing(struct thread *prev)
     }
 }
 
+/* Lets go of what the outgoing thread had loaded on this CPU. */
+static inline void switch_out(struct thread *prev)
+{
+    switch_save_outgoing(prev);
+    if (unlikely(prev->vcpu.loaded)) {
+        vcpu_put(prev);
+    }
+}
+
 /* Makes next this CPU's current thread. Its TPIDRRO_EL0 (read-only to it,
- * so never saved) and TPIDR_EL0 are loaded, and its address space. */
+ * so never saved) and TPIDR_EL0 are loaded, and its address space (a
+ * task's, or a guest's whole EL1 context for a vCPU). */
 static inline void switch_to(struct cpu *c, struct thread *next)
 {
     if (c->current != NULL) {
-        switch_save_outgoing(c->current);
+        switch_out(c->current);
     }
     sysreg_write(tpidr_el0, next->tpidr_el0);
     sysreg_write(tpidrro_el0, next->tpidrro_el0);
-    switch_load_ttbr0(c, task_ttbr(thread_task(next)));
+    if (unlikely(next->vcpu.is)) {
+        vcpu_load(next);
+    } else {
+        switch_load_ttbr0(c, task_ttbr(thread_task(next)));
+    }
     c->current = next;
 }
 

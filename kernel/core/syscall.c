@@ -24,6 +24,8 @@
 #include "object/thread.h"
 #include "object/untyped.h"
 #include "object/vspace.h"
+#include "object/vcpu.h"
+#include "object/vm.h"
 
 #define SYS_NO_STATUS 0xffffu
 
@@ -125,9 +127,19 @@ static enum bt_status get_reply(struct thread *t, uint64_t cptr, struct reply **
     return BT_OK;
 }
 
+/* Labels from BT_LABEL_KERNEL up are the kernel's (faults, notifications,
+ * VM exits): a task cannot send them, so a receiver can trust them. */
+static bool label_is_kernels(uint64_t tag)
+{
+    return BT_TAG_LABEL(tag) >= BT_LABEL_KERNEL;
+}
+
 static unsigned do_send(struct thread *t, uint64_t *x, unsigned flags, bool block)
 {
     struct slot *s;
+    if (label_is_kernels(x[1])) {
+        return BT_E_ARG;
+    }
     TRY(cspace_get(t, x[0], BT_OBJ_ENDPOINT, BT_RIGHT_WRITE, &s));
     if (s->cap.rights & BT_RIGHT_GRANT) {
         flags |= SEND_GRANT;
@@ -224,6 +236,8 @@ static void deliver_reply(struct thread *t, struct reply *reply)
     }
     if ((caller->send_flags & SEND_FAULT) == 0) {
         ipc_transfer(t, caller, 0, true);
+    } else if (caller->vcpu.is) {
+        vcpu_resume(caller, t->regs.x[1], &t->regs.x[3]);
     }
     caller->send_flags = 0;
     caller->blocked_on = NULL;
@@ -233,6 +247,9 @@ static void deliver_reply(struct thread *t, struct reply *reply)
 static unsigned sys_reply(struct thread *t, uint64_t *x)
 {
     struct reply *reply;
+    if (label_is_kernels(x[1])) {
+        return BT_E_ARG;
+    }
     TRY(get_reply(t, x[2], &reply));
     if (reply == NULL) {
         return BT_E_CAP;
@@ -251,6 +268,9 @@ static unsigned sys_reply_recv(struct thread *t, uint64_t *x)
     TRY(decode_receive(t, x, &src, &reply));
     if (reply != NULL && reply->receiver != NULL) {
         return BT_E_BUSY;
+    }
+    if (label_is_kernels(x[1])) {
+        return BT_E_ARG;
     }
     if (reply != NULL) {
         deliver_reply(t, reply);
@@ -381,14 +401,26 @@ static unsigned sys_untyped_retype(struct thread *t, uint64_t *x)
                           x[5]);
 }
 
+/* A task or a VM: where frames and tables can be mapped. */
+static enum bt_status get_space(struct thread *t, uint64_t cptr, struct slot **out)
+{
+    TRY(cspace_get(t, cptr, BT_OBJ_NONE, BT_RIGHT_WRITE, out));
+    unsigned type = (*out)->cap.type;
+    return type == BT_OBJ_TASK || type == BT_OBJ_VM ? BT_OK : BT_E_TYPE;
+}
+
 static unsigned sys_task_map(struct thread *t, uint64_t *x)
 {
-    struct slot *task, *frame;
-    TRY(cspace_get(t, x[0], BT_OBJ_TASK, BT_RIGHT_WRITE, &task));
+    struct slot *space, *frame;
+    TRY(get_space(t, x[0], &space));
     TRY(cspace_get(t, x[1], BT_OBJ_FRAME, 0, &frame));
     uint64_t level = 0;
-    enum bt_status st = vspace_map_frame((struct task *)task->cap.obj, &frame->cap, x[2],
-                                         (unsigned)x[3], (unsigned)x[4], &level);
+    enum bt_status st =
+        space->cap.type == BT_OBJ_VM
+            ? vspace_map_frame_vm((struct vm *)space->cap.obj, &frame->cap, x[2],
+                                  (unsigned)x[3], (unsigned)x[4], &level)
+            : vspace_map_frame((struct task *)space->cap.obj, &frame->cap, x[2],
+                               (unsigned)x[3], (unsigned)x[4], &level);
     if (st == BT_E_NOTABLE) {
         x[1] = level;
     }
@@ -405,11 +437,13 @@ static unsigned sys_task_unmap(struct thread *t, uint64_t *x)
 
 static unsigned sys_task_map_table(struct thread *t, uint64_t *x)
 {
-    struct slot *task, *table;
-    TRY(cspace_get(t, x[0], BT_OBJ_TASK, BT_RIGHT_WRITE, &task));
+    struct slot *space, *table;
+    TRY(get_space(t, x[0], &space));
     TRY(cspace_get(t, x[1], BT_OBJ_PAGE_TABLE, 0, &table));
     uint64_t level = 0;
-    TRY(vspace_map_table((struct task *)task->cap.obj, &table->cap, x[2], &level));
+    TRY(space->cap.type == BT_OBJ_VM
+            ? vspace_map_table_vm((struct vm *)space->cap.obj, &table->cap, x[2], &level)
+            : vspace_map_table((struct task *)space->cap.obj, &table->cap, x[2], &level));
     x[1] = level;
     return BT_OK;
 }
@@ -631,6 +665,92 @@ static unsigned sys_irq_ack(struct thread *t, uint64_t *x)
     return BT_OK;
 }
 
+/* ---- vCPUs ---- */
+
+static enum bt_status get_vcpu(struct thread *t, uint64_t cptr, struct thread **out)
+{
+    TRY(get_thread(t, cptr, out));
+    return (*out)->vcpu.is ? BT_OK : BT_E_TYPE;
+}
+
+static unsigned sys_vcpu_configure(struct thread *t, uint64_t *x)
+{
+    struct thread *target;
+    struct slot *vm, *state, *exit_ep;
+    TRY(get_thread(t, x[0], &target));
+    if (target->state != THREAD_INACTIVE || !slot_empty(&target->task_slot)) {
+        return BT_E_BUSY; /* running, or a task's thread already */
+    }
+    TRY(cspace_get(t, x[1], BT_OBJ_VM, BT_RIGHT_WRITE, &vm));
+    TRY(cspace_get(t, x[2], BT_OBJ_FRAME, BT_RIGHT_READ | BT_RIGHT_WRITE, &state));
+    if (state->cap.size_bits != BT_FRAME_SMALL_BITS || state->cap.device) {
+        return BT_E_TYPE;
+    }
+    TRY(cspace_get(t, x[4], BT_OBJ_ENDPOINT, BT_RIGHT_WRITE, &exit_ep));
+    if (x[3] > 0xffff) {
+        return BT_E_ARG;
+    }
+    set_internal(&target->task_slot, vm);
+    set_internal(&target->ipcbuf_slot, state);
+    set_internal(&target->fault_slot, exit_ep);
+    target->ipcbuf = 0; /* a vCPU sends no messages of its own */
+    vcpu_init(target, (struct vm *)vm->cap.obj, pa_to_kva(state->cap.obj), x[3]);
+    return BT_OK;
+}
+
+static unsigned sys_vcpu_write_regs(struct thread *t, uint64_t *x)
+{
+    struct thread *v;
+    TRY(get_vcpu(t, x[0], &v));
+    if (running_elsewhere(v, t)) {
+        return BT_E_BUSY;
+    }
+    /* AArch64 EL0t, EL1t or EL1h only; flags and masks as given. */
+    uint64_t mode = x[6] & 0x1f;
+    if (mode != 0 && mode != 4 && mode != 5) {
+        return BT_E_ARG;
+    }
+    v->regs.pc = x[1];
+    v->regs.x[0] = x[2];
+    v->regs.x[1] = x[3];
+    v->regs.x[2] = x[4];
+    v->regs.x[3] = x[5];
+    v->regs.pstate = x[6] & (0xf0000000UL | 0x3c0 | 0xf);
+    return BT_OK;
+}
+
+static unsigned sys_vcpu_read_reg(struct thread *t, uint64_t *x)
+{
+    struct thread *v;
+    TRY(get_vcpu(t, x[0], &v));
+    if (running_elsewhere(v, t)) {
+        return BT_E_BUSY;
+    }
+    uint64_t r = x[1];
+    if (r <= 30) {
+        x[1] = v->regs.x[r];
+    } else if (r == 31) {
+        x[1] = v->vcpu.el1.sp_el1;
+    } else if (r == 32) {
+        x[1] = v->regs.pc;
+    } else if (r == 33) {
+        x[1] = v->regs.pstate;
+    } else if (r == 34) {
+        x[1] = v->regs.sp;
+    } else {
+        return BT_E_ARG;
+    }
+    return BT_OK;
+}
+
+static unsigned sys_vcpu_kick(struct thread *t, uint64_t *x)
+{
+    struct thread *v;
+    TRY(get_vcpu(t, x[0], &v));
+    vcpu_kick(v);
+    return BT_OK;
+}
+
 static unsigned sys_system_power(struct thread *t, uint64_t *x)
 {
     struct slot *s;
@@ -684,6 +804,10 @@ static const syscall_fn handlers[BT_SYSCALL_COUNT] = {
     [BT_SYS_IRQ_SET_NOTIFICATION] = sys_irq_set_notification,
     [BT_SYS_IRQ_ACK] = sys_irq_ack,
     [BT_SYS_SYSTEM_POWER] = sys_system_power,
+    [BT_SYS_VCPU_CONFIGURE] = sys_vcpu_configure,
+    [BT_SYS_VCPU_WRITE_REGS] = sys_vcpu_write_regs,
+    [BT_SYS_VCPU_READ_REG] = sys_vcpu_read_reg,
+    [BT_SYS_VCPU_KICK] = sys_vcpu_kick,
 };
 
 void syscall_dispatch(struct thread *t)

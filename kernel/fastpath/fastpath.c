@@ -111,8 +111,10 @@ static inline struct regs *fast_reply_recv(struct cpu *c, struct thread *t, stru
  * t (another CPU may have stopped it while this one waited for the lock). */
 static inline struct cnode *fast_enter(struct regs *r, struct thread *t, struct cpu **c)
 {
-    /* Short: at most the register words and no capabilities. */
-    if ((r->x[1] & 0x37f) > BT_MSG_REG_WORDS) {
+    /* Short (at most the register words, no capabilities) and not with one
+     * of the kernel's labels, which only the slow path refuses. */
+    uint64_t tag = r->x[1];
+    if ((tag & 0x37f) > BT_MSG_REG_WORDS || BT_TAG_LABEL(tag) >= BT_LABEL_KERNEL) {
         return NULL;
     }
     kernel_lock();

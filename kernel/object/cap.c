@@ -20,6 +20,7 @@ bool cap_type_has_kobj(unsigned type)
     case BT_OBJ_NOTIFICATION:
     case BT_OBJ_REPLY:
     case BT_OBJ_IRQ:
+    case BT_OBJ_VM:
         return true;
     default:
         return false;

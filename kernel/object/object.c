@@ -13,6 +13,7 @@
 #include "object/reply.h"
 #include "object/task.h"
 #include "object/thread.h"
+#include "object/vm.h"
 
 static struct kobj *reap_list;
 
@@ -39,6 +40,8 @@ unsigned object_size_bits(unsigned type, unsigned size_bits)
         return BT_REPLY_BITS;
     case BT_OBJ_PAGE_TABLE:
         return BT_PAGE_TABLE_BITS;
+    case BT_OBJ_VM:
+        return BT_VM_BITS;
     default:
         return 0;
     }
@@ -57,6 +60,11 @@ void object_init(unsigned type, unsigned size_bits, uintptr_t kva, paddr_t pa, b
         /* Headerless: the capability carries the physical address. */
         cap->obj = (uintptr_t)pa;
         return;
+    }
+    if (type == BT_OBJ_VM) {
+        /* Its stage-2 tables come first; the capability names the struct. */
+        kva += VM_TABLES_SIZE;
+        cap->obj = kva;
     }
     struct kobj *o = (struct kobj *)kva;
     o->type = (uint8_t)type;
@@ -105,6 +113,9 @@ static void destroy(struct kobj *o)
         break;
     case BT_OBJ_IRQ:
         irq_destroy((struct irq_state *)o);
+        break;
+    case BT_OBJ_VM:
+        vm_destroy((struct vm *)o);
         break;
     default:
         panic("destroying an object of type %u", o->type);

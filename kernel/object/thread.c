@@ -7,6 +7,7 @@
 #include "arch/aarch64/sysreg.h"
 #include "core/cpu.h"
 #include "core/sched.h"
+#include "core/timeout.h"
 #include "lib/string.h"
 #include "object/endpoint.h"
 #include "object/notification.h"
@@ -75,6 +76,9 @@ static void cancel_ipc(struct thread *t)
         notification_cancel(t->blocked_on, t);
         t->regs.pc -= 4;
         break;
+    case THREAD_BLOCKED_WFI:
+        timeout_cancel(t);
+        break;
     default:
         break;
     }
@@ -95,7 +99,9 @@ void thread_stop(struct thread *t)
 
 bool thread_start(struct thread *t)
 {
-    if (thread_task(t) == NULL || thread_cspace(t) == NULL) {
+    bool ready = t->vcpu.is ? t->task_slot.cap.type == BT_OBJ_VM
+                            : thread_task(t) != NULL && thread_cspace(t) != NULL;
+    if (!ready) {
         return false;
     }
     if (t->state == THREAD_INACTIVE) {

@@ -12,6 +12,7 @@
 #include "object/cap.h"
 #include "object/cnode.h"
 #include "object/task.h"
+#include "object/vcpu.h"
 
 #define THREAD_NAME_MAX 24
 
@@ -22,6 +23,7 @@ enum thread_state {
     THREAD_BLOCKED_RECV,         /* in an endpoint's queue, receiving */
     THREAD_BLOCKED_REPLY,        /* called; waiting on a reply object */
     THREAD_BLOCKED_NOTIFICATION, /* waiting on a notification */
+    THREAD_BLOCKED_WFI,          /* a vCPU whose guest waits for an interrupt */
 };
 
 /* Why a blocked sender sends. */
@@ -50,7 +52,8 @@ struct thread {
     void *blocked_on;                   /* endpoint, notification or reply */
     struct reply *recv_reply;           /* BLOCKED_RECV: binds the next caller */
     uint64_t send_badge;                /* BLOCKED_SEND: badge of the cap used */
-    uint64_t fault_msg[4];              /* SEND_FAULT: the fault report */
+    uint64_t fault_label;               /* SEND_FAULT: the report's label */
+    uint64_t fault_msg[5];              /* SEND_FAULT: its message words */
     struct notification *bound_ntfn;    /* the one in ntfn_slot */
     uintptr_t ipcbuf;                   /* kernel VA of the IPC buffer, or 0 */
     uint64_t ipcbuf_vaddr;
@@ -60,6 +63,7 @@ struct thread {
     struct slot fault_slot;
     struct slot ntfn_slot;
     char name[THREAD_NAME_MAX];
+    struct vcpu vcpu; /* when the thread runs a guest */
 };
 
 _Static_assert(sizeof(struct thread) <= 1u << BT_THREAD_BITS, "thread object size");
@@ -74,9 +78,11 @@ static inline struct cnode *thread_cspace(const struct thread *t)
     return (struct cnode *)t->cspace_slot.cap.obj;
 }
 
+/* The task the thread runs in; NULL for none, and for a vCPU (whose slot
+ * holds its VM). */
 static inline struct task *thread_task(const struct thread *t)
 {
-    return (struct task *)t->task_slot.cap.obj;
+    return t->task_slot.cap.type == BT_OBJ_TASK ? (struct task *)t->task_slot.cap.obj : NULL;
 }
 
 void thread_init(struct thread *t);

@@ -7,6 +7,7 @@
 #include "arch/aarch64/sysreg.h"
 #include "object/object.h"
 #include "object/task.h"
+#include "object/vm.h"
 
 void untyped_zero(void *kva, uint64_t size)
 {
@@ -37,6 +38,7 @@ static bool creatable(unsigned type, bool device)
     case BT_OBJ_NOTIFICATION:
     case BT_OBJ_REPLY:
     case BT_OBJ_PAGE_TABLE:
+    case BT_OBJ_VM:
         return !device;
     default:
         return false;
@@ -68,7 +70,8 @@ enum bt_status untyped_retype(struct slot *ut, unsigned type, unsigned size_bits
     if (obits > ut->cap.size_bits || start > ut_size || count > (ut_size - start) / obj_size) {
         return BT_E_NOMEM;
     }
-    if (type == BT_OBJ_TASK && !task_asids_available(count)) {
+    if ((type == BT_OBJ_TASK && !task_asids_available(count)) ||
+        (type == BT_OBJ_VM && !vm_vmids_available(count))) {
         return BT_E_FULL;
     }
 
@@ -82,6 +85,8 @@ enum bt_status untyped_retype(struct slot *ut, unsigned type, unsigned size_bits
         object_init(type, size_bits, (uintptr_t)kva, pa, device, &cap);
         if (type == BT_OBJ_TASK) {
             task_init((struct task *)kva);
+        } else if (type == BT_OBJ_VM) {
+            vm_init((pte_t *)kva);
         }
         cap_insert(cnode_slot(dst, index + i), &cap, ut);
     }

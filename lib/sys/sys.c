@@ -328,3 +328,32 @@ enum bt_status bt_system_power(bt_cptr_t system, unsigned op)
 {
     return call6(BT_SYS_SYSTEM_POWER, system, op, 0, 0, 0, 0, NULL);
 }
+
+enum bt_status bt_vcpu_configure(bt_cptr_t thread, bt_cptr_t vm, bt_cptr_t state_frame,
+                                 uint64_t number, bt_cptr_t exit_ep)
+{
+    return call6(BT_SYS_VCPU_CONFIGURE, thread, vm, state_frame, number, exit_ep, 0, NULL);
+}
+
+enum bt_status bt_vcpu_write_regs(bt_cptr_t thread, uint64_t pc, uint64_t x0, uint64_t x1,
+                                  uint64_t x2, uint64_t x3, uint64_t pstate)
+{
+    struct regs_io r = {thread, pc, x0, x1, x2, x3, pstate, 0};
+    syscall8(BT_SYS_VCPU_WRITE_REGS, &r);
+    return (enum bt_status)r.x0;
+}
+
+enum bt_status bt_vcpu_read_reg(bt_cptr_t thread, unsigned reg, uint64_t *value)
+{
+    struct regs_io r;
+    enum bt_status st = call6(BT_SYS_VCPU_READ_REG, thread, reg, 0, 0, 0, 0, &r);
+    if (st == BT_OK && value != NULL) {
+        *value = r.x1;
+    }
+    return st;
+}
+
+enum bt_status bt_vcpu_kick(bt_cptr_t thread)
+{
+    return call6(BT_SYS_VCPU_KICK, thread, 0, 0, 0, 0, 0, NULL);
+}

@@ -101,6 +101,14 @@ enum bt_status bt_irq_ack(bt_cptr_t irq);
 /* Powers the machine off or resets it (BT_POWER_*); returns only on error. */
 enum bt_status bt_system_power(bt_cptr_t system, unsigned op);
 
+/* Virtual machines (abi/vm.h) */
+enum bt_status bt_vcpu_configure(bt_cptr_t thread, bt_cptr_t vm, bt_cptr_t state_frame,
+                                 uint64_t number, bt_cptr_t exit_ep);
+enum bt_status bt_vcpu_write_regs(bt_cptr_t thread, uint64_t pc, uint64_t x0, uint64_t x1,
+                                  uint64_t x2, uint64_t x3, uint64_t pstate);
+enum bt_status bt_vcpu_read_reg(bt_cptr_t thread, unsigned reg, uint64_t *value);
+enum bt_status bt_vcpu_kick(bt_cptr_t thread);
+
 /* Raw entry: any number, registers in and out (for tests and the fuzzer). */
 struct bt_regs8 {
     uint64_t x[8];

@@ -30,6 +30,7 @@ enum bt_object_type {
     BT_OBJ_IRQ_CONTROL = 10,
     BT_OBJ_IRQ = 11,
     BT_OBJ_SYSTEM = 12, /* authority to power the machine off or reset it (root only) */
+    BT_OBJ_VM = 13,     /* a guest-physical address space (abi/vm.h) */
     BT_OBJ_TYPE_COUNT
 };
 
@@ -57,6 +58,7 @@ enum bt_object_type {
 #define BT_CNODE_MAX_BITS 16
 #define BT_FRAME_SMALL_BITS 12
 #define BT_FRAME_LARGE_BITS 21
+#define BT_VM_BITS 14
 #define BT_UNTYPED_MIN_BITS 4
 #define BT_UNTYPED_MAX_BITS 47
 

@@ -77,6 +77,17 @@ enum bt_syscall {
     BT_SYS_IRQ_ACK = 58,              /* x0 = irq */
     BT_SYS_SYSTEM_POWER = 60,         /* x0 = system capability, x1 = BT_POWER_* */
 
+    /* Virtual machines (abi/vm.h). task_map, task_map_table, task_unmap and
+     * task_unmap_table also take a VM capability where a task goes. */
+    BT_SYS_VCPU_CONFIGURE = 64,  /* x0 = thread (inactive), x1 = VM, x2 = state frame,
+                                    x3 = vCPU number (its MPIDR), x4 = exit endpoint */
+    BT_SYS_VCPU_WRITE_REGS = 65, /* x0 = thread, x1 = pc, x2-x5 = guest x0-x3,
+                                    x6 = pstate (EL1h/EL1t/EL0t, AArch64) */
+    BT_SYS_VCPU_READ_REG = 66,   /* x0 = thread, x1 = 0-30: x0-x30, 31: sp_el1,
+                                    32: pc, 33: pstate, 34: sp_el0; out x1 */
+    BT_SYS_VCPU_KICK = 67,       /* x0 = thread: take new pending interrupts now
+                                    (wakes it from WFI, interrupts it if running) */
+
     BT_SYSCALL_COUNT,
 
     /* Only in the test kernel (build/test-kernel.img): makes the kernel take

@@ -27,6 +27,7 @@ struct boot_params {
     paddr_t kernel_end_pa;
     uintptr_t uart_va;
     unsigned asid_bits;
+    unsigned vmid_bits;
     unsigned pa_bits;
 };
 

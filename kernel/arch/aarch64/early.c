@@ -144,6 +144,7 @@ static void set_cpu_regs(const struct mmu_space *ksp, const struct mmu_space *id
 
     boot_params.pa_bits = pa_bits[ips];
     boot_params.asid_bits = asid16 ? 16 : 8;
+    boot_params.vmid_bits = ((sysreg_read(id_aa64mmfr1_el1) >> 4) & 0xf) == 2 ? 16 : 8;
     boot_cpu_regs.hcr = HCR_E2H | HCR_TGE | HCR_RW;
     boot_cpu_regs.mair = MAIR_VALUE;
     boot_cpu_regs.tcr = TCR_T0SZ(64 - VA_BITS) | TCR_T1SZ(64 - VA_BITS) | TCR_IRGN0_WBWA |
@@ -157,7 +158,9 @@ static void set_cpu_regs(const struct mmu_space *ksp, const struct mmu_space *id
     boot_cpu_regs.ttbr0 = idmap->root;
     boot_cpu_regs.ttbr1 = ksp->root;
     boot_cpu_regs.cptr = CPTR_FPEN_EL0_TRAP; /* FP state is loaded on first use */
-    boot_cpu_regs.cnthctl = CNTHCTL_EL0VCTEN | CNTHCTL_EL0PCTEN;
+    /* Host tasks and guests' EL1 may read both counters; guests' physical
+     * timer traps (they have the virtual one). */
+    boot_cpu_regs.cnthctl = CNTHCTL_EL0VCTEN | CNTHCTL_EL0PCTEN | CNTHCTL_EL1PCTEN;
 }
 
 /*

@@ -211,7 +211,8 @@ bool gic_init_cpu(uint64_t mpidr)
     }
     while (rd32(rd, GICR_CTLR) & GICR_CTLR_RWP) {
     }
-    wr32(rd, GICR_ISENABLER0, 1u << GIC_SGI_RESCHEDULE);
+    wr32(rd, GICR_ISENABLER0,
+         1u << GIC_SGI_RESCHEDULE | 1u << GIC_PPI_MAINTENANCE | 1u << GIC_PPI_VTIMER);
 
     /* System-register interface: SRE on (Enable lets guests use theirs). */
     sysreg_write(S3_4_C12_C9_5, sysreg_read(S3_4_C12_C9_5) | 0x9); /* ICC_SRE_EL2 */

@@ -17,6 +17,8 @@
 
 #define GIC_SPURIOUS 1023u
 #define GIC_SGI_RESCHEDULE 0u
+#define GIC_PPI_MAINTENANCE 25u /* the virtual interface's maintenance interrupt */
+#define GIC_PPI_VTIMER 27u      /* the EL1 virtual timer: guests' */
 #define GIC_MAX_INTID 1019u
 #define GIC_FIRST_SPI 32u
 

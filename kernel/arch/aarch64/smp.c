@@ -10,6 +10,8 @@
 #include "arch/aarch64/mmu.h"
 #include "arch/aarch64/psci.h"
 #include "arch/aarch64/timer.h"
+#include "arch/aarch64/vcpu_arch.h"
+#include "object/vm.h"
 #include "core/cpu.h"
 #include "core/pmem.h"
 #include "core/test_hooks.h"
@@ -70,6 +72,8 @@ bool smp_init_this_cpu(struct cpu *c)
         return false;
     }
     timer_init_cpu();
+    vm_init_cpu(boot_params.vmid_bits);
+    vcpu_arch_init_cpu();
     test_hooks_init_cpu();
     return true;
 }

@@ -80,6 +80,7 @@ static inline void irq_enable(void)
 /* CNTHCTL_EL2 with E2H=1 */
 #define CNTHCTL_EL0PCTEN BIT(0)
 #define CNTHCTL_EL0VCTEN BIT(1)
+#define CNTHCTL_EL1PCTEN BIT(10)
 
 /* MAIR attribute indexes used in page table entries */
 #define MAIR_IDX_DEVICE 0 /* Device-nGnRnE */

@@ -54,13 +54,18 @@ uint64_t timer_frequency(void)
     return frequency;
 }
 
-void timer_arm_slice(uint64_t us)
+uint64_t timer_ticks(uint64_t us)
 {
     if (us != slice_us) {
         slice_ticks = frequency / 1000000 * us + (frequency % 1000000) * us / 1000000;
         slice_us = us;
     }
-    sysreg_write(cnthp_cval_el2, timer_now() + slice_ticks);
+    return slice_ticks;
+}
+
+void timer_arm_at(uint64_t at)
+{
+    sysreg_write(cnthp_cval_el2, at);
     sysreg_write(cnthp_ctl_el2, CTL_ENABLE);
     isb();
 }

@@ -14,8 +14,10 @@ void timer_init_cpu(void);
 uint32_t timer_intid(void);
 uint64_t timer_now(void);
 uint64_t timer_frequency(void);
-/* Interrupts this CPU after us microseconds. */
-void timer_arm_slice(uint64_t us);
+/* Counter ticks in us microseconds. */
+uint64_t timer_ticks(uint64_t us);
+/* Interrupts this CPU when the counter reaches at. */
+void timer_arm_at(uint64_t at);
 void timer_disarm(void);
 
 #endif

@@ -39,6 +39,10 @@ struct regs *trap_lower_sync(struct regs *r)
     if (!enter_for(t)) {
         return sched_exit();
     }
+    if (unlikely(t->vcpu.is)) {
+        vcpu_exit(t, esr, far);
+        return sched_exit();
+    }
     switch (ec) {
     case ESR_EC_SVC64:
         syscall_dispatch(t);
@@ -67,7 +71,12 @@ bool trap_handle_irq(void)
     if (intid == timer_intid()) {
         timer_disarm();
         gic_deactivate(intid);
-        sched_tick();
+        sched_timer_interrupt();
+    } else if (intid == GIC_PPI_VTIMER) {
+        vcpu_timer_interrupt();
+        gic_deactivate(intid);
+    } else if (intid == GIC_PPI_MAINTENANCE) {
+        gic_deactivate(intid); /* list registers are refilled on the way back */
     } else if (intid == GIC_SGI_RESCHEDULE) {
         gic_deactivate(intid);
         this_cpu()->resched = true;
