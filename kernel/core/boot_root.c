@@ -249,9 +249,9 @@ void boot_root_start(const void *elf, size_t elf_size, const struct boot_memory 
     map_frame(&b, info_slot, BT_ROOT_BOOTINFO, BT_RIGHT_READ);
     struct bt_bootinfo *info = b.info;
     info->archive_frames = map_existing(&b, mem->archive, mem->archive_size, BT_ROOT_ARCHIVE);
-    info->archive_frame_count =
-        (ALIGN_UP(mem->archive + mem->archive_size, PAGE_SIZE) - ALIGN_DOWN(mem->archive, PAGE_SIZE)) /
-        PAGE_SIZE;
+    info->archive_frame_count = (ALIGN_UP(mem->archive + mem->archive_size, PAGE_SIZE) -
+                                 ALIGN_DOWN(mem->archive, PAGE_SIZE)) /
+                                PAGE_SIZE;
     info->archive_vaddr = BT_ROOT_ARCHIVE + (mem->archive & (PAGE_SIZE - 1));
     info->archive_size = mem->archive_size;
     map_existing(&b, mem->dtb, mem->dtb_size, BT_ROOT_DTB);

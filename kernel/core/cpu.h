@@ -21,11 +21,11 @@ struct cpu {
     volatile uint32_t online;
     volatile uint32_t detach_req; /* set by the lock holder, cleared here */
     struct runqueue rq;
-    uint64_t ttbr0;     /* own; what TTBR0_EL2 holds */
-    uint64_t slice_end; /* own; counter value at which current's slice ends */
+    uint64_t ttbr0;          /* own; what TTBR0_EL2 holds */
+    uint64_t slice_end;      /* own; counter value at which current's slice ends */
     struct thread *timeouts; /* sleeping until a deadline (core/timeout.c) */
-    bool resched;       /* own; re-pick the thread at the next kernel exit */
-    bool slice_expired; /* own; the current thread used up its slice */
+    bool resched;            /* own; re-pick the thread at the next kernel exit */
+    bool slice_expired;      /* own; the current thread used up its slice */
 };
 
 extern struct cpu cpus[MAX_CPUS];

@@ -415,12 +415,11 @@ static unsigned sys_task_map(struct thread *t, uint64_t *x)
     TRY(get_space(t, x[0], &space));
     TRY(cspace_get(t, x[1], BT_OBJ_FRAME, 0, &frame));
     uint64_t level = 0;
-    enum bt_status st =
-        space->cap.type == BT_OBJ_VM
-            ? vspace_map_frame_vm((struct vm *)space->cap.obj, &frame->cap, x[2],
-                                  (unsigned)x[3], (unsigned)x[4], &level)
-            : vspace_map_frame((struct task *)space->cap.obj, &frame->cap, x[2],
-                               (unsigned)x[3], (unsigned)x[4], &level);
+    enum bt_status st = space->cap.type == BT_OBJ_VM
+                            ? vspace_map_frame_vm((struct vm *)space->cap.obj, &frame->cap, x[2],
+                                                  (unsigned)x[3], (unsigned)x[4], &level)
+                            : vspace_map_frame((struct task *)space->cap.obj, &frame->cap, x[2],
+                                               (unsigned)x[3], (unsigned)x[4], &level);
     if (st == BT_E_NOTABLE) {
         x[1] = level;
     }

@@ -240,8 +240,7 @@ static void to_vmm(struct thread *t, uint64_t label, uint64_t m0, uint64_t m1, u
         return;
     }
     t->vcpu.shared->exits++;
-    endpoint_send((struct endpoint *)fs->cap.obj, t, fs->cap.badge, SEND_CALL | SEND_FAULT,
-                  true);
+    endpoint_send((struct endpoint *)fs->cap.obj, t, fs->cap.badge, SEND_CALL | SEND_FAULT, true);
 }
 
 /* Debug (op0 2) and PMU (op0 3, CRn 9, CRm 12-14) registers: read as zero,

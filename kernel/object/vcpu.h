@@ -16,10 +16,10 @@ struct thread;
 struct vm;
 
 struct vcpu {
-    bool is;          /* this thread is a vCPU */
-    bool loaded;      /* its guest state is in this CPU's registers */
-    bool on_timeout;  /* asleep in WFI with a timer deadline */
-    uint32_t access;  /* pending MMIO exit: BT_VM_MMIO_* and sign-extension */
+    bool is;         /* this thread is a vCPU */
+    bool loaded;     /* its guest state is in this CPU's registers */
+    bool on_timeout; /* asleep in WFI with a timer deadline */
+    uint32_t access; /* pending MMIO exit: BT_VM_MMIO_* and sign-extension */
     uint64_t exit_esr, exit_far;
     uint64_t deadline;
     struct thread *timeout_next;

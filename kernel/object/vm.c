@@ -15,7 +15,8 @@
 
 /* VTCR_EL2: 40-bit IPA (T0SZ 24) from level 1 (SL0 1), 4 KiB granule,
  * inner-shareable write-back walks, 40-bit output (PS 2), bit 31 RES1. */
-#define VTCR_VALUE (24UL | 1UL << 6 | 1UL << 8 | 1UL << 10 | 3UL << 12 | 0UL << 14 | 2UL << 16 | 1UL << 31)
+#define VTCR_VALUE                                                                                 \
+    (24UL | 1UL << 6 | 1UL << 8 | 1UL << 10 | 3UL << 12 | 0UL << 14 | 2UL << 16 | 1UL << 31)
 #define VTCR_VS (1UL << 19) /* 16-bit VMIDs */
 
 static struct vm *vmid_table[VMID_MAX];

@@ -48,8 +48,8 @@ static struct space space_of_task(struct task *t)
 
 static struct space space_of_vm(struct vm *vm)
 {
-    return (struct space){vm_root_tables(vm), VM_ROOT_LEVEL, 10, 1UL << BT_VM_IPA_BITS,
-                          vm->vmid, vm->gen | MAP_STAGE2, NULL, vm};
+    return (struct space){vm_root_tables(vm), VM_ROOT_LEVEL,        10,   1UL << BT_VM_IPA_BITS,
+                          vm->vmid,           vm->gen | MAP_STAGE2, NULL, vm};
 }
 
 /* The space a mapping record names, if it still exists. */
@@ -212,8 +212,8 @@ static enum bt_status map_frame(const struct space *sp, struct cap *frame, uint6
         /* Device memory is never executable, and not in the direct map. */
         vspace_sync_icache(pa_to_kva(frame->obj), size);
     }
-    uint64_t prot = sp->vm != NULL ? frame_prot_stage2(frame, rights, attr)
-                                   : frame_prot(frame, rights, attr);
+    uint64_t prot =
+        sp->vm != NULL ? frame_prot_stage2(frame, rights, attr) : frame_prot(frame, rights, attr);
     dsb(ishst);
     *entry = frame->obj | prot | PTE_VALID | (level == 3 ? PTE_TABLE : 0);
     dsb(ishst);
@@ -223,15 +223,15 @@ static enum bt_status map_frame(const struct space *sp, struct cap *frame, uint6
     return BT_OK;
 }
 
-enum bt_status vspace_map_frame(struct task *t, struct cap *frame, uint64_t vaddr,
-                                unsigned rights, unsigned attr, uint64_t *missing_level)
+enum bt_status vspace_map_frame(struct task *t, struct cap *frame, uint64_t vaddr, unsigned rights,
+                                unsigned attr, uint64_t *missing_level)
 {
     struct space sp = space_of_task(t);
     return map_frame(&sp, frame, vaddr, rights, attr, missing_level);
 }
 
-enum bt_status vspace_map_frame_vm(struct vm *vm, struct cap *frame, uint64_t ipa,
-                                   unsigned rights, unsigned attr, uint64_t *missing_level)
+enum bt_status vspace_map_frame_vm(struct vm *vm, struct cap *frame, uint64_t ipa, unsigned rights,
+                                   unsigned attr, uint64_t *missing_level)
 {
     struct space sp = space_of_vm(vm);
     return map_frame(&sp, frame, ipa, rights, attr, missing_level);
@@ -294,15 +294,13 @@ static enum bt_status map_table(const struct space *sp, struct cap *table, uint6
     return BT_E_EXISTS;
 }
 
-enum bt_status vspace_map_table(struct task *t, struct cap *table, uint64_t vaddr,
-                                uint64_t *level)
+enum bt_status vspace_map_table(struct task *t, struct cap *table, uint64_t vaddr, uint64_t *level)
 {
     struct space sp = space_of_task(t);
     return map_table(&sp, table, vaddr, level);
 }
 
-enum bt_status vspace_map_table_vm(struct vm *vm, struct cap *table, uint64_t ipa,
-                                   uint64_t *level)
+enum bt_status vspace_map_table_vm(struct vm *vm, struct cap *table, uint64_t ipa, uint64_t *level)
 {
     struct space sp = space_of_vm(vm);
     return map_table(&sp, table, ipa, level);

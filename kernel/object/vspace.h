@@ -20,10 +20,9 @@ enum bt_status vspace_map_frame(struct task *t, struct cap *frame, uint64_t vadd
 void vspace_unmap_frame(struct cap *frame);
 /* The same for a VM's stage-2 tables (guest-physical addresses). */
 struct vm;
-enum bt_status vspace_map_frame_vm(struct vm *vm, struct cap *frame, uint64_t ipa,
-                                   unsigned rights, unsigned attr, uint64_t *missing_level);
-enum bt_status vspace_map_table_vm(struct vm *vm, struct cap *table, uint64_t ipa,
-                                   uint64_t *level);
+enum bt_status vspace_map_frame_vm(struct vm *vm, struct cap *frame, uint64_t ipa, unsigned rights,
+                                   unsigned attr, uint64_t *missing_level);
+enum bt_status vspace_map_table_vm(struct vm *vm, struct cap *table, uint64_t ipa, uint64_t *level);
 enum bt_status vspace_map_table(struct task *t, struct cap *table, uint64_t vaddr, uint64_t *level);
 void vspace_unmap_table(struct cap *table);
 

@@ -108,37 +108,81 @@ static int find_component(const char *name)
     return -1;
 }
 
-static void describe(int node)
+/* Asks root for a component; false (counted as an error) if refused. */
+static bool describe_as(int node, const char *name, const char *program, uint64_t memory,
+                        uint64_t flags, const char *args)
 {
-    const char *name = fdt_get_name(dt, node, NULL);
-    const char *program = prop_string(node, "program", NULL);
-    uint64_t memory = prop_cells(node, "memory", 2, 0);
-    uint64_t priority = prop_cells(node, "priority", 1, 100);
-    const char *start = prop_string(node, "start", "boot");
-    int cpus_len;
-    const void *cpus = fdt_getprop(dt, node, "cpus", &cpus_len);
-    uint64_t cpu = cpus != NULL && cpus_len >= 4 ? be_cells(cpus, 1) : 0;
-    if (program == NULL || memory == 0 || priority > 255 || comp_count == MAX_COMPONENTS) {
-        complain(node, NULL, ": needs a program, a memory quota and a priority up to 255");
-        return;
-    }
     struct bt_msg m = {.tag = BT_TAG(ROOT_COMPONENT_NEW, 24, 0)};
     put_name(&m, name);
     m.mr[3] = memory;
-    m.mr[4] = priority | cpu << 8 |
-              (uint64_t)(fdt_getprop(dt, node, "restart", NULL) != NULL) << 16 |
-              (uint64_t)(strcmp(start, "manual") == 0) << 17;
+    m.mr[4] = flags;
     put_buffer_string(5, 3, program);
-    put_buffer_string(8, 16, prop_string(node, "args", ""));
+    put_buffer_string(8, 16, args);
     if (!call(&m)) {
-        bt_printf("loader: root refused component %s (error %lu)\n", name, m.mr[0]);
+        bt_printf("loader: root refused %s (error %lu)\n", name, m.mr[0]);
         errors++;
-        return;
+        return false;
     }
     strncpy_bounded(comps[comp_count].name, name, NAME_MAX);
     comps[comp_count].node = node;
     comps[comp_count].id = m.mr[1];
     comp_count++;
+    return true;
+}
+
+/* priority | cpu << 8 | restart << 16 | manual << 17, as root takes them. */
+static uint64_t start_flags(int node, bool restart)
+{
+    uint64_t priority = prop_cells(node, "priority", 1, 100);
+    const char *start = prop_string(node, "start", "boot");
+    int cpus_len;
+    const void *cpus = fdt_getprop(dt, node, "cpus", &cpus_len);
+    uint64_t cpu = cpus != NULL && cpus_len >= 4 ? be_cells(cpus, 1) : 0;
+    if (priority > 255) {
+        complain(node, "priority", ": expected 0..255");
+    }
+    return (priority & 0xff) | (cpu & 0xff) << 8 | (uint64_t)restart << 16 |
+           (uint64_t)(strcmp(start, "manual") == 0) << 17;
+}
+
+static void describe(int node)
+{
+    const char *name = fdt_get_name(dt, node, NULL);
+    const char *program = prop_string(node, "program", NULL);
+    uint64_t memory = prop_cells(node, "memory", 2, 0);
+    if (program == NULL || memory == 0 || comp_count == MAX_COMPONENTS) {
+        complain(node, NULL, ": needs a program and a memory quota");
+        return;
+    }
+    describe_as(node, name, program, memory,
+                start_flags(node, fdt_getprop(dt, node, "restart", NULL) != NULL),
+                prop_string(node, "args", ""));
+}
+
+/* A VM is its monitor: a component named after the VM that runs the vmm
+ * program, with the guest's memory added to its own quota, and the boot
+ * archive to find the guest in. It reads the rest of its node itself. */
+static void describe_vm(int node)
+{
+    const char *name = fdt_get_name(dt, node, NULL);
+    const char *vmm = prop_string(node, "vmm", "vmm");
+    uint64_t memory = prop_cells(node, "memory", 2, 0);
+    uint64_t vmm_memory = prop_cells(node, "vmm-memory", 2, 0x400000);
+    if (memory == 0 || vmm_memory == 0 || memory + vmm_memory < memory ||
+        comp_count == MAX_COMPONENTS) {
+        complain(node, NULL, ": needs guest memory and a monitor's memory");
+        return;
+    }
+    if (!describe_as(node, name, vmm, memory + vmm_memory, start_flags(node, false), "")) {
+        return;
+    }
+    uint64_t id = comps[comp_count - 1].id;
+    struct bt_msg m = {.tag = BT_TAG(ROOT_COMPONENT_ARCHIVE, 4, 0)};
+    m.mr[3] = id;
+    if (!call(&m)) {
+        bt_printf("loader: root refused %s the boot archive (error %lu)\n", name, m.mr[0]);
+        errors++;
+    }
 }
 
 static void grant(uint64_t id, unsigned label, const char *name, uint64_t a, uint64_t word5)
@@ -188,6 +232,26 @@ static void grant_services(uint64_t id, int node, const char *prop, unsigned lab
     }
 }
 
+/* An IPC channel from comps[client] to the component named server. */
+static void channel(unsigned client, int node, const char *prop, const char *name,
+                    const char *server, const char *name_at_server)
+{
+    int s = find_component(server);
+    if (s < 0) {
+        complain(node, prop, ": no such component");
+        return;
+    }
+    struct bt_msg m = {.tag = BT_TAG(ROOT_COMPONENT_CHANNEL, 8, 0)};
+    put_name(&m, name);
+    m.mr[3] = comps[client].id;
+    m.mr[4] = comps[s].id;
+    put_buffer_string(5, 3, name_at_server);
+    if (!call(&m)) {
+        bt_printf("loader: root refused channel %s (error %lu)\n", name, m.mr[0]);
+        errors++;
+    }
+}
+
 static void grant_channels(unsigned client, int node)
 {
     int channels = fdt_subnode_offset(dt, node, "channels");
@@ -197,27 +261,26 @@ static void grant_channels(unsigned client, int node)
     }
     fdt_for_each_subnode(ch, dt, channels)
     {
-        const char *name = fdt_get_name(dt, ch, NULL);
-        const char *server = prop_string(ch, "server", "");
-        const char *type = prop_string(ch, "type", "ipc");
-        int s = find_component(server);
-        if (s < 0) {
-            complain(ch, "server", ": no such component");
-            continue;
-        }
-        if (strcmp(type, "ipc") != 0) {
+        if (strcmp(prop_string(ch, "type", "ipc"), "ipc") != 0) {
             complain(ch, "type", ": only \"ipc\" channels are supported so far");
             continue;
         }
-        struct bt_msg m = {.tag = BT_TAG(ROOT_COMPONENT_CHANNEL, 8, 0)};
-        put_name(&m, name);
-        m.mr[3] = comps[client].id;
-        m.mr[4] = comps[s].id;
-        put_buffer_string(5, 3, prop_string(ch, "name-at-server", comps[client].name));
-        if (!call(&m)) {
-            bt_printf("loader: root refused channel %s (error %lu)\n", name, m.mr[0]);
-            errors++;
-        }
+        channel(client, ch, "server", fdt_get_name(dt, ch, NULL), prop_string(ch, "server", ""),
+                prop_string(ch, "name-at-server", comps[client].name));
+    }
+}
+
+/* A VM's monitor: its serial console's channel, which the server sees
+ * under the VM's name. (Virtio devices come with their servers.) */
+static void grant_vm(unsigned client, int node)
+{
+    const char *console = prop_string(node, "console", NULL);
+    if (console != NULL) {
+        channel(client, node, "console", "console", console, comps[client].name);
+    }
+    int virtio = fdt_subnode_offset(dt, node, "virtio");
+    if (virtio >= 0 && fdt_first_subnode(dt, virtio) >= 0) {
+        complain(virtio, NULL, ": virtio devices are not supported yet");
     }
 }
 
@@ -246,6 +309,7 @@ int main(void)
         return 1;
     }
     int components = fdt_path_offset(dt, "/components");
+    int vms = fdt_path_offset(dt, "/vms");
     int node;
     if (components >= 0) {
         fdt_for_each_subnode(node, dt, components)
@@ -253,8 +317,19 @@ int main(void)
             describe(node);
         }
     }
+    unsigned vm_first = comp_count;
+    if (vms >= 0) {
+        fdt_for_each_subnode(node, dt, vms)
+        {
+            describe_vm(node);
+        }
+    }
     for (unsigned i = 0; i < comp_count; i++) {
         int n = comps[i].node;
+        if (i >= vm_first) {
+            grant_vm(i, n);
+            continue;
+        }
         grant_devices(comps[i].id, n);
         grant_services(comps[i].id, n, "provides", ROOT_COMPONENT_PROVIDES);
         grant_services(comps[i].id, n, "uses", ROOT_COMPONENT_USES);
@@ -264,20 +339,13 @@ int main(void)
         bt_printf("loader: %u problem(s) in system.dtb; starting nothing\n", errors);
         return 1;
     }
+    /* Components first, then VMs, each in the order written. */
     unsigned started = 0;
     for (unsigned i = 0; i < comp_count; i++) {
         struct bt_msg m = {.tag = BT_TAG(ROOT_COMPONENT_START, 4, 0)};
         m.mr[3] = comps[i].id;
         started += call(&m);
     }
-    int vms = fdt_path_offset(dt, "/vms");
-    if (vms >= 0) {
-        fdt_for_each_subnode(node, dt, vms)
-        {
-            bt_printf("loader: VM %s: virtual machines are not supported yet\n",
-                      fdt_get_name(dt, node, NULL));
-        }
-    }
-    bt_printf("loader: started %u of %u components\n", started, comp_count);
+    bt_printf("loader: started %u of %u components and VMs\n", started, comp_count);
     return 0;
 }

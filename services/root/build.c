@@ -11,7 +11,7 @@
  *   0x7fff00000000      top of its stack (64 KiB, an unmapped guard page below)
  *   0x7fff10000000      its IPC buffer
  *   0x7fff20000000      its start info (read-only)
- *   0x7ff000000000      the boot archive (read-only; the loader only)
+ *   0x7ff000000000      the boot archive (read-only; the loader and VM monitors)
  */
 #include "abi/layout.h"
 #include "c/print.h"
@@ -175,8 +175,9 @@ static bool grant_devices(struct build *b)
         uint64_t va = b->next_device;
         for (uint64_t p = 0; p < d->size / BT_PAGE_SIZE; p++) {
             bt_cptr_t copy = bt_alloc_slot(&root_alloc);
-            if (copy == 0 || bt_cap_copy(root_alloc.cnode, copy, root_alloc.cnode, d->frames[p],
-                                         BT_RIGHT_READ | BT_RIGHT_WRITE) != BT_OK ||
+            if (copy == 0 ||
+                bt_cap_copy(root_alloc.cnode, copy, root_alloc.cnode, d->frames[p],
+                            BT_RIGHT_READ | BT_RIGHT_WRITE) != BT_OK ||
                 map_into(b, copy, va + p * BT_PAGE_SIZE, BT_RIGHT_READ | BT_RIGHT_WRITE,
                          BT_MAP_CACHED) != BT_OK ||
                 !hand_over(b, copy, NULL)) {
@@ -220,17 +221,17 @@ static bool grant_channels(struct build *b)
     for (unsigned i = 0; i < c->channel_count; i++) {
         struct channel_grant *ch = &c->channels[i];
         uint64_t idx = take_slot(b);
-        if (idx == 0 || bt_cap_mint(c->cnode, idx, root_alloc.cnode,
-                                    components[ch->server].endpoint,
-                                    BT_RIGHT_WRITE | BT_RIGHT_GRANT, ch->badge) != BT_OK) {
+        if (idx == 0 ||
+            bt_cap_mint(c->cnode, idx, root_alloc.cnode, components[ch->server].endpoint,
+                        BT_RIGHT_WRITE | BT_RIGHT_GRANT, ch->badge) != BT_OK) {
             return fail(b, "cannot connect a channel");
         }
         add_entry(b, ch->name, BT_START_CAP, (uint32_t)idx, 0, 0, 0);
     }
     if (c->served_count > 0) {
         uint64_t idx = take_slot(b);
-        if (idx == 0 || bt_cap_copy(c->cnode, idx, root_alloc.cnode, c->endpoint,
-                                    BT_RIGHTS_ALL) != BT_OK) {
+        if (idx == 0 ||
+            bt_cap_copy(c->cnode, idx, root_alloc.cnode, c->endpoint, BT_RIGHTS_ALL) != BT_OK) {
             return fail(b, "cannot give it its endpoint");
         }
         add_entry(b, "endpoint", BT_START_CAP, (uint32_t)idx, 0, 0, 0);
@@ -241,7 +242,7 @@ static bool grant_channels(struct build *b)
     return true;
 }
 
-/* The loader sees the boot archive, read-only. */
+/* The loader and VM monitors see the boot archive, read-only. */
 static bool grant_archive(struct build *b)
 {
     for (uint64_t i = 0; i < root_info->archive_frame_count; i++) {
@@ -356,17 +357,16 @@ static bool start_thread(struct build *b, bt_cptr_t ipcbuf, uint64_t entry)
 {
     struct component *c = b->c;
     bt_cptr_t fault = bt_alloc_slot(&root_alloc);
-    if (fault == 0 || bt_cap_mint(root_alloc.cnode, fault, root_alloc.cnode, root_endpoint,
-                                  BT_RIGHT_WRITE,
-                                  BADGE_FAULT | (c->is_loader ? BADGE_LOADER : (uint64_t)c->id + 1)) !=
-                                      BT_OK) {
+    if (fault == 0 ||
+        bt_cap_mint(root_alloc.cnode, fault, root_alloc.cnode, root_endpoint, BT_RIGHT_WRITE,
+                    BADGE_FAULT | (c->is_loader ? BADGE_LOADER : (uint64_t)c->id + 1)) != BT_OK) {
         return fail(b, "cannot make its fault channel");
     }
-    bool ok = bt_thread_configure(c->thread, c->cnode, c->task, ipcbuf, IPC_BUFFER, fault) ==
-                  BT_OK &&
-              bt_thread_write_regs(c->thread, entry, STACK_TOP, STARTINFO, 0) == BT_OK &&
-              bt_thread_set_sched(c->thread, c->priority, c->cpu, c->priority) == BT_OK &&
-              bt_thread_bind_notification(c->thread, c->events) == BT_OK;
+    bool ok =
+        bt_thread_configure(c->thread, c->cnode, c->task, ipcbuf, IPC_BUFFER, fault) == BT_OK &&
+        bt_thread_write_regs(c->thread, entry, STACK_TOP, STARTINFO, 0) == BT_OK &&
+        bt_thread_set_sched(c->thread, c->priority, c->cpu, c->priority) == BT_OK &&
+        bt_thread_bind_notification(c->thread, c->events) == BT_OK;
     bt_cap_delete(root_alloc.cnode, fault);
     bt_alloc_free_slot(&root_alloc, fault);
     if (!ok || !hand_over(b, ipcbuf, NULL)) {
@@ -391,7 +391,7 @@ bool component_build(struct component *c)
     uint64_t entry = 0, startinfo = 0;
     bool ok = make_core(&b) && load_program(&b, &entry) && make_memory(&b, &ipcbuf) &&
               grant_devices(&b) && grant_irqs(&b) && grant_channels(&b) &&
-              (!c->is_loader || grant_archive(&b)) && b.why[0] == 0 &&
+              (!c->sees_archive || grant_archive(&b)) && b.why[0] == 0 &&
               map_startinfo(&b, &startinfo) && start_thread(&b, ipcbuf, entry) &&
               fill_startinfo(&b, startinfo);
     if (ok && !c->manual && bt_thread_resume(c->thread) != BT_OK) {

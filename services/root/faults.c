@@ -61,8 +61,7 @@ void fault_handle(struct component *c, const struct bt_msg *m)
         return;
     }
     if (++c->crashes > RESTART_LIMIT) {
-        bt_printf("root: %s crashed %u times; not restarting it again\n", c->name,
-                  c->crashes - 1);
+        bt_printf("root: %s crashed %u times; not restarting it again\n", c->name, c->crashes - 1);
         return;
     }
     bt_printf("root: restarting %s\n", c->name);

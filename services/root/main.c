@@ -72,8 +72,11 @@ static bool start_loader(void)
         bt_printf("root: the boot archive has no loader (loader.elf); nothing else to start\n");
         return false;
     }
-    loader = (struct component){.id = MAX_COMPONENTS, .quota = LOADER_QUOTA,
-                                .priority = LOADER_PRIORITY, .is_loader = true};
+    loader = (struct component){.id = MAX_COMPONENTS,
+                                .quota = LOADER_QUOTA,
+                                .priority = LOADER_PRIORITY,
+                                .is_loader = true,
+                                .sees_archive = true};
     strncpy_bounded(loader.name, "loader", NAME_MAX);
     strncpy_bounded(loader.program, "loader", NAME_MAX);
     return component_build(&loader);
@@ -118,6 +121,9 @@ static uint64_t loader_grant(const struct bt_msg *m, unsigned label)
     char name[NAME_MAX];
     get_name(m, name);
     switch (label) {
+    case ROOT_COMPONENT_ARCHIVE:
+        c->sees_archive = true;
+        return BT_OK;
     case ROOT_COMPONENT_DEVICE: {
         uint64_t size = bt_ipc_buffer()->mr[5];
         if (c->device_count == MAX_DEVICES || size == 0 || size % BT_PAGE_SIZE != 0 ||
@@ -213,8 +219,8 @@ static bool component_request(struct component *c, const struct bt_msg *m, struc
         if (m->mr[3] == BT_OBJ_UNTYPED) {
             reply->mr[0] = BT_E_TYPE;
         } else {
-            reply->mr[0] = budget_alloc_into(&c->budget, (unsigned)m->mr[3],
-                                             (unsigned)m->mr[4], c->cnode, m->mr[0]);
+            reply->mr[0] = budget_alloc_into(&c->budget, (unsigned)m->mr[3], (unsigned)m->mr[4],
+                                             c->cnode, m->mr[0]);
         }
         return true;
     case ROOT_NAME_REGISTER:

@@ -55,5 +55,8 @@
 #define ROOT_COMPONENT_USES 21
 /* MR3 = id: builds it and, unless manual, starts it. */
 #define ROOT_COMPONENT_START 22
+/* MR3 = id: it sees the boot archive, read-only, as the memory entry
+ * "archive" (a VM's monitor finds its guest's kernel and initrd there). */
+#define ROOT_COMPONENT_ARCHIVE 23
 
 #endif

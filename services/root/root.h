@@ -74,7 +74,8 @@ struct component {
     uint16_t cpu;
     bool restart;
     bool manual;
-    bool is_loader; /* sees the boot archive; may describe components */
+    bool is_loader;    /* may describe components */
+    bool sees_archive; /* the boot archive is mapped into it, read-only */
     enum component_state state;
     struct device_grant devices[MAX_DEVICES];
     unsigned device_count;

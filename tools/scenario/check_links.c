@@ -12,22 +12,28 @@
 #include <libfdt.h>
 
 /* The component a channel or virtio device at node names as its server. */
-static const struct component *check_server(struct check *c, int node, const char *server,
-                                            const char *client)
+static const struct component *check_server_prop(struct check *c, int node, const char *prop,
+                                                 const char *server, const char *client)
 {
     const struct component *comp = scenario_find_component(c->s, server);
     if (comp == NULL) {
         if (scenario_find_vm(c->s, server) != NULL) {
-            diag_prop(c->d, c->s->fdt, node, "server",
+            diag_prop(c->d, c->s->fdt, node, prop,
                       "\"%s\" is a VM; only a component can be a server", server);
         } else {
-            diag_prop(c->d, c->s->fdt, node, "server", "no component named \"%s\"", server);
+            diag_prop(c->d, c->s->fdt, node, prop, "no component named \"%s\"", server);
         }
     } else if (strcmp(server, client) == 0) {
-        diag_prop(c->d, c->s->fdt, node, "server", "a component cannot be its own server");
+        diag_prop(c->d, c->s->fdt, node, prop, "a component cannot be its own server");
         comp = NULL;
     }
     return comp;
+}
+
+static const struct component *check_server(struct check *c, int node, const char *server,
+                                            const char *client)
+{
+    return check_server_prop(c, node, "server", server, client);
 }
 
 /* Reports, at the ring that makes them too many, rings over their budget. */
@@ -72,6 +78,14 @@ static void check_vm_links(struct check *c, const struct vm *vm)
     uint64_t rings = 0;
     char what[64];
     snprintf(what, sizeof(what), "the virtio devices of \"%s\"", vm->name);
+    if (vm->console != NULL) {
+        /* The console server sees the VM's serial console under its name. */
+        const struct component *server =
+            check_server_prop(c, vm->node, "console", vm->console, vm->name);
+        if (server != NULL) {
+            check_add_name(c, server, vm->name, vm->node, "console", false);
+        }
+    }
     for (size_t i = 0; i < vm->vdev_count; i++) {
         const struct vdev *v = &vm->vdevs[i];
         const struct component *server = check_server(c, v->node, v->server, vm->name);

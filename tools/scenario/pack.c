@@ -57,8 +57,7 @@ static bool pack_put_file(FILE *f, unsigned ino, const char *name, const char *p
 }
 
 static bool pack_entries(FILE *f, const char *root, const char *loader, const void *dtb,
-                         size_t dtb_size, const struct file_list *list, char *err,
-                         size_t err_size)
+                         size_t dtb_size, const struct file_list *list, char *err, size_t err_size)
 {
     if (!pack_put_file(f, 1, "root", root, err, err_size)) {
         return false;

@@ -63,6 +63,7 @@ static void parse_vm_values(struct parse *p, int node, struct vm *vm)
     vm->initrd = parse_file_prop(p, node, "initrd");
     vm->bootargs = prop_string(p->fdt, node, "bootargs", "");
     vm->vmm = parse_name_prop(p, node, "vmm", "vmm");
+    vm->console = parse_name_prop(p, node, "console", NULL);
     vm->memory = parse_size(p, node, "memory", 0);
     vm->vmm_memory = parse_size(p, node, "vmm-memory", SCENARIO_DEFAULT_VMM_MEMORY);
     prop_u32_in(p->d, p->fdt, node, "vcpus", 1, 1, SCENARIO_MAX_VCPUS, &vm->vcpus);
@@ -79,6 +80,7 @@ static void parse_vm(struct parse *p, int node, struct vm *vm)
         {"vcpus", PROP_U32, false},       {"cpus", PROP_U32_LIST, false},
         {"priority", PROP_U32, false},    {"start", PROP_STRING, false},
         {"vmm", PROP_STRING, false},      {"vmm-memory", PROP_U64, false},
+        {"console", PROP_STRING, false},
     };
     vm->node = node;
     vm->name = parse_node_name(p, node);

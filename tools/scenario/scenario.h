@@ -96,7 +96,8 @@ struct vm {
     const char *kernel;
     const char *initrd; /* NULL: none */
     const char *bootargs;
-    const char *vmm; /* the program of its monitor */
+    const char *vmm;     /* the program of its monitor */
+    const char *console; /* the component serving its serial console; NULL: none */
     uint64_t memory;
     uint64_t vmm_memory;
     uint32_t vcpus;
@@ -114,9 +115,9 @@ struct vm {
 struct scenario {
     const void *fdt;
     const char *root_program; /* "root" property; NULL: the default root */
-    int machine_node;        /* -1: no /machine */
-    uint64_t machine_memory; /* 0: not stated */
-    uint32_t machine_cpus;   /* 0: not stated */
+    int machine_node;         /* -1: no /machine */
+    uint64_t machine_memory;  /* 0: not stated */
+    uint32_t machine_cpus;    /* 0: not stated */
     struct component *components;
     size_t component_count;
     struct vm *vms;

@@ -32,10 +32,10 @@ struct bt_bootinfo {
     bt_cptr_t self_thread;
     bt_cptr_t self_ipc_buffer; /* its frame */
     bt_cptr_t irq_control;
-    bt_cptr_t system; /* power off / reset */
-    uint64_t cnode_size_bits;   /* root's CNode has 2^bits slots */
-    uint64_t ipc_buffer_vaddr;  /* where root's IPC buffer is mapped */
-    bt_cptr_t first_free_slot;  /* slots from here to the end are empty */
+    bt_cptr_t system;          /* power off / reset */
+    uint64_t cnode_size_bits;  /* root's CNode has 2^bits slots */
+    uint64_t ipc_buffer_vaddr; /* where root's IPC buffer is mapped */
+    bt_cptr_t first_free_slot; /* slots from here to the end are empty */
 
     /* The boot archive (cpio) and the platform device tree, mapped
      * read-only; their frames are capabilities too. */

@@ -17,7 +17,7 @@
 #define BT_MSG_MAX_CAPS 3
 
 /* tag: label (48 bits) | caps (2 bits) | length (7 bits) */
-#define BT_TAG(label, words, caps)                                                            \
+#define BT_TAG(label, words, caps)                                                                 \
     (((uint64_t)(label) << 16) | ((uint64_t)(caps) << 8) | (uint64_t)(words))
 #define BT_TAG_LABEL(tag) ((uint64_t)(tag) >> 16)
 #define BT_TAG_WORDS(tag) ((uint64_t)(tag)&0x7f)

@@ -18,14 +18,14 @@
 #define BT_START_ARGS_MAX 128
 
 enum bt_start_kind {
-    BT_START_CAP = 1,      /* a capability: cptr (type as the kernel reports) */
-    BT_START_MEMORY = 2,   /* a mapping: vaddr, size (a device region, or a ring) */
-    BT_START_BADGE = 3,    /* a server learns a client channel: value = its badge */
-    BT_START_IRQ = 4,      /* an IRQ capability (cptr) signalling the component's
-                              events notification with bit value (a mask) */
-    BT_START_RING = 5,     /* a ring: vaddr/size of its memory, cptr = the
-                              notification to signal the peer, value = the bit
-                              the peer's signals set on the events notification */
+    BT_START_CAP = 1,    /* a capability: cptr (type as the kernel reports) */
+    BT_START_MEMORY = 2, /* a mapping: vaddr, size (a device region, or a ring) */
+    BT_START_BADGE = 3,  /* a server learns a client channel: value = its badge */
+    BT_START_IRQ = 4,    /* an IRQ capability (cptr) signalling the component's
+                            events notification with bit value (a mask) */
+    BT_START_RING = 5,   /* a ring: vaddr/size of its memory, cptr = the
+                            notification to signal the peer, value = the bit
+                            the peer's signals set on the events notification */
 };
 
 struct bt_start_entry {

@@ -50,32 +50,32 @@ enum bt_syscall {
                                  address (frames, untyped) */
 
     /* Kernel objects */
-    BT_SYS_UNTYPED_RETYPE = 32, /* x0 = untyped, x1 = type, x2 = size bits,
-                                   x3 = dst cnode, x4 = first index, x5 = count */
-    BT_SYS_TASK_MAP = 40,       /* x0 = task, x1 = frame, x2 = vaddr, x3 = rights,
-                                   x4 = BT_MAP_* attributes */
-    BT_SYS_TASK_UNMAP = 41,     /* x0 = frame */
-    BT_SYS_TASK_MAP_TABLE = 42, /* x0 = task, x1 = page table, x2 = vaddr;
-                                   out x1 = level (1-3) */
-    BT_SYS_TASK_UNMAP_TABLE = 43, /* x0 = page table */
-    BT_SYS_THREAD_CONFIGURE = 48, /* x0 = thread, x1 = cspace cnode, x2 = task,
-                                     x3 = IPC buffer frame, x4 = its vaddr,
-                                     x5 = fault endpoint (0: none) */
-    BT_SYS_THREAD_WRITE_REGS = 49, /* x0 = thread, x1 = pc, x2 = sp, x3 = x0,
-                                      x4 = x1 of the thread */
-    BT_SYS_THREAD_READ_REGS = 50,  /* x0 = thread; out x1 = pc, x2 = sp,
-                                      x3 = x0, x4 = x1 */
-    BT_SYS_THREAD_SET_SCHED = 51,  /* x0 = thread, x1 = priority, x2 = cpu,
-                                      x3 = max controlled priority */
-    BT_SYS_THREAD_RESUME = 52,     /* x0 = thread */
-    BT_SYS_THREAD_SUSPEND = 53,    /* x0 = thread */
+    BT_SYS_UNTYPED_RETYPE = 32,           /* x0 = untyped, x1 = type, x2 = size bits,
+                                             x3 = dst cnode, x4 = first index, x5 = count */
+    BT_SYS_TASK_MAP = 40,                 /* x0 = task, x1 = frame, x2 = vaddr, x3 = rights,
+                                             x4 = BT_MAP_* attributes */
+    BT_SYS_TASK_UNMAP = 41,               /* x0 = frame */
+    BT_SYS_TASK_MAP_TABLE = 42,           /* x0 = task, x1 = page table, x2 = vaddr;
+                                             out x1 = level (1-3) */
+    BT_SYS_TASK_UNMAP_TABLE = 43,         /* x0 = page table */
+    BT_SYS_THREAD_CONFIGURE = 48,         /* x0 = thread, x1 = cspace cnode, x2 = task,
+                                             x3 = IPC buffer frame, x4 = its vaddr,
+                                             x5 = fault endpoint (0: none) */
+    BT_SYS_THREAD_WRITE_REGS = 49,        /* x0 = thread, x1 = pc, x2 = sp, x3 = x0,
+                                             x4 = x1 of the thread */
+    BT_SYS_THREAD_READ_REGS = 50,         /* x0 = thread; out x1 = pc, x2 = sp,
+                                             x3 = x0, x4 = x1 */
+    BT_SYS_THREAD_SET_SCHED = 51,         /* x0 = thread, x1 = priority, x2 = cpu,
+                                             x3 = max controlled priority */
+    BT_SYS_THREAD_RESUME = 52,            /* x0 = thread */
+    BT_SYS_THREAD_SUSPEND = 53,           /* x0 = thread */
     BT_SYS_THREAD_BIND_NOTIFICATION = 54, /* x0 = thread, x1 = notification (0: unbind) */
-    BT_SYS_IRQ_CONTROL_GET = 56,   /* x0 = IRQ control, x1 = interrupt id,
-                                      x2 = dst cnode, x3 = index,
-                                      x4 = BT_IRQ_* flags, x5 = target cpu */
-    BT_SYS_IRQ_SET_NOTIFICATION = 57, /* x0 = irq, x1 = notification (0: none) */
-    BT_SYS_IRQ_ACK = 58,              /* x0 = irq */
-    BT_SYS_SYSTEM_POWER = 60,         /* x0 = system capability, x1 = BT_POWER_* */
+    BT_SYS_IRQ_CONTROL_GET = 56,          /* x0 = IRQ control, x1 = interrupt id,
+                                             x2 = dst cnode, x3 = index,
+                                             x4 = BT_IRQ_* flags, x5 = target cpu */
+    BT_SYS_IRQ_SET_NOTIFICATION = 57,     /* x0 = irq, x1 = notification (0: none) */
+    BT_SYS_IRQ_ACK = 58,                  /* x0 = irq */
+    BT_SYS_SYSTEM_POWER = 60,             /* x0 = system capability, x1 = BT_POWER_* */
 
     /* Virtual machines (abi/vm.h). task_map, task_map_table, task_unmap and
      * task_unmap_table also take a VM capability where a task goes. */

@@ -39,7 +39,7 @@
  * the register (sign-extending if the instruction does) and steps past the
  * instruction. */
 #define BT_VM_EXIT_MMIO (BT_LABEL_KERNEL + 0x20)
-#define BT_VM_MMIO_WIDTH(a) ((a)&0xf)      /* bytes: 1, 2, 4, 8 */
+#define BT_VM_MMIO_WIDTH(a) ((a)&0xf) /* bytes: 1, 2, 4, 8 */
 #define BT_VM_MMIO_WRITE 0x100u
 #define BT_VM_MMIO_REG(a) (((a) >> 16) & 0x1f) /* Xt; 31 is XZR */
 

@@ -12,8 +12,8 @@
  * (SWIO), physical FIQ/IRQ/SError to EL2 (FMO, IMO, AMO), broadcast of TLB
  * and cache maintenance (FB, BSU inner shareable), WFI and SMC trapped (TWI,
  * TSC), EL1 in AArch64 (RW), VHE kept (E2H), host traps off (TGE clear). */
-#define HCR_GUEST                                                                             \
-    (BIT(0) | BIT(1) | BIT(3) | BIT(4) | BIT(5) | BIT(9) | (1UL << 10) | BIT(13) | BIT(19) |    \
+#define HCR_GUEST                                                                                  \
+    (BIT(0) | BIT(1) | BIT(3) | BIT(4) | BIT(5) | BIT(9) | (1UL << 10) | BIT(13) | BIT(19) |       \
      HCR_RW | HCR_E2H)
 
 /* The guest's MDCR_EL2: its PMU and debug registers trap (TPMCR, TPM, TDA,
@@ -52,8 +52,8 @@ void vcpu_arch_reset(struct vcpu_el1 *el1, struct vcpu_gic *gic, struct vcpu_tim
 uint64_t vcpu_arch_lr_read(unsigned n)
 {
     switch (n) {
-#define LR_READ(i, enc)                                                                       \
-    case i:                                                                                   \
+#define LR_READ(i, enc)                                                                            \
+    case i:                                                                                        \
         return sysreg_read(enc)
         LR_READ(0, S3_4_C12_C12_0);
         LR_READ(1, S3_4_C12_C12_1);
@@ -80,9 +80,9 @@ uint64_t vcpu_arch_lr_read(unsigned n)
 void vcpu_arch_lr_write(unsigned n, uint64_t v)
 {
     switch (n) {
-#define LR_WRITE(i, enc)                                                                      \
-    case i:                                                                                   \
-        sysreg_write(enc, v);                                                                 \
+#define LR_WRITE(i, enc)                                                                           \
+    case i:                                                                                        \
+        sysreg_write(enc, v);                                                                      \
         break
         LR_WRITE(0, S3_4_C12_C12_0);
         LR_WRITE(1, S3_4_C12_C12_1);

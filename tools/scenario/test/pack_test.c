@@ -155,7 +155,8 @@ static void archive_holds_root_dtb_and_files_where_the_kernel_reader_finds_them(
     assert_true(collect(f, &s, &list, &out));
     snprintf(archive, sizeof(archive), "%s/boot.cpio", f->dir);
     snprintf(root, sizeof(root), "%s/root.elf", f->programs);
-    assert_true(pack_write(archive, root, NULL, f->fdt, fdt_totalsize(f->fdt), &list, err, sizeof(err)));
+    assert_true(
+        pack_write(archive, root, NULL, f->fdt, fdt_totalsize(f->fdt), &list, err, sizeof(err)));
 
     FILE *in = fopen(archive, "rb");
     static uint8_t data[65536];
@@ -187,8 +188,8 @@ static void failed_pack_leaves_no_archive(void **state)
     struct file_list list = {0};
     char archive[128], err[256];
     snprintf(archive, sizeof(archive), "%s/boot.cpio", f->dir);
-    assert_false(pack_write(archive, "/nonexistent/root.elf", NULL, f->fdt, fdt_totalsize(f->fdt), &list,
-                            err, sizeof(err)));
+    assert_false(pack_write(archive, "/nonexistent/root.elf", NULL, f->fdt, fdt_totalsize(f->fdt),
+                            &list, err, sizeof(err)));
     assert_non_null(strstr(err, "cannot read /nonexistent/root.elf"));
     assert_int_equal(access(archive, F_OK), -1);
 }
