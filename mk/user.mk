@@ -81,6 +81,8 @@ $(eval $(call user_program,svc_echo,tests/programs/svc/echo_server.c,))
 $(eval $(call user_program,svc_client,tests/programs/svc/echo_client.c,))
 $(eval $(call user_program,svc_crasher,tests/programs/svc/crasher.c,))
 $(eval $(call user_program,svc_hog,tests/programs/svc/hog.c,))
+$(eval $(call user_program,svc_ring_server,tests/programs/svc/ring_server.c,))
+$(eval $(call user_program,svc_ring_client,tests/programs/svc/ring_client.c,))
 
 -include $(ULIB_OBJS:.o=.d)
 
@@ -91,3 +93,4 @@ $(eval $(call user_program,console,$(CONSOLE_SRCS),))
 $(eval $(call user_program,console_echo,tests/programs/console_echo/main.c,))
 # Its system test boots this scenario.
 system-test: $(BUILD)/boot-console-test.cpio
+

@@ -18,6 +18,7 @@
 
 #define MAX_COMPONENTS 32
 #define NAME_MAX 24
+#define RING_DEFAULT_SIZE 0x10000 /* docs/scenarios.md */
 
 static const void *dt;
 static struct {
@@ -232,20 +233,22 @@ static void grant_services(uint64_t id, int node, const char *prop, unsigned lab
     }
 }
 
-/* An IPC channel from comps[client] to the component named server. */
+/* A channel from comps[client] to the component named server: IPC if
+ * ring_size is 0, else a ring of that many bytes. */
 static void channel(unsigned client, int node, const char *prop, const char *name,
-                    const char *server, const char *name_at_server)
+                    const char *server, const char *name_at_server, uint64_t ring_size)
 {
     int s = find_component(server);
     if (s < 0) {
         complain(node, prop, ": no such component");
         return;
     }
-    struct bt_msg m = {.tag = BT_TAG(ROOT_COMPONENT_CHANNEL, 8, 0)};
+    struct bt_msg m = {.tag = BT_TAG(ROOT_COMPONENT_CHANNEL, 9, 0)};
     put_name(&m, name);
     m.mr[3] = comps[client].id;
     m.mr[4] = comps[s].id;
     put_buffer_string(5, 3, name_at_server);
+    bt_ipc_buffer()->mr[8] = ring_size;
     if (!call(&m)) {
         bt_printf("loader: root refused channel %s (error %lu)\n", name, m.mr[0]);
         errors++;
@@ -261,26 +264,36 @@ static void grant_channels(unsigned client, int node)
     }
     fdt_for_each_subnode(ch, dt, channels)
     {
-        if (strcmp(prop_string(ch, "type", "ipc"), "ipc") != 0) {
-            complain(ch, "type", ": only \"ipc\" channels are supported so far");
+        const char *type = prop_string(ch, "type", "ipc");
+        bool ring = strcmp(type, "ring") == 0;
+        if (!ring && strcmp(type, "ipc") != 0) {
+            complain(ch, "type", ": expected \"ipc\" or \"ring\"");
             continue;
         }
         channel(client, ch, "server", fdt_get_name(dt, ch, NULL), prop_string(ch, "server", ""),
-                prop_string(ch, "name-at-server", comps[client].name));
+                prop_string(ch, "name-at-server", comps[client].name),
+                ring ? prop_cells(ch, "size", 2, RING_DEFAULT_SIZE) : 0);
     }
 }
 
 /* A VM's monitor: its serial console's channel, which the server sees
- * under the VM's name. (Virtio devices come with their servers.) */
+ * under the VM's name, and a ring to the server of each virtio device. */
 static void grant_vm(unsigned client, int node)
 {
     const char *console = prop_string(node, "console", NULL);
     if (console != NULL) {
-        channel(client, node, "console", "console", console, comps[client].name);
+        channel(client, node, "console", "console", console, comps[client].name, 0);
     }
     int virtio = fdt_subnode_offset(dt, node, "virtio");
-    if (virtio >= 0 && fdt_first_subnode(dt, virtio) >= 0) {
-        complain(virtio, NULL, ": virtio devices are not supported yet");
+    int dev;
+    if (virtio < 0) {
+        return;
+    }
+    fdt_for_each_subnode(dev, dt, virtio)
+    {
+        channel(client, dev, "server", fdt_get_name(dt, dev, NULL), prop_string(dev, "server", ""),
+                prop_string(dev, "name-at-server", comps[client].name),
+                prop_cells(dev, "size", 2, RING_DEFAULT_SIZE));
     }
 }
 

@@ -3,10 +3,12 @@
  * object is made of the component's budget (so it is charged to its quota
  * and destroyed with it); what the component should hold is moved into its
  * own CNode, so root keeps only a handful of slots per component: its
- * copies of the CNode, task, thread and events notification.
+ * copies of the CNode, task and thread. (Its events notification, its
+ * endpoint and its rings are root's own and outlive its restarts.)
  *
  * The component's address space:
  *   0x400000            its program
+ *   0x580000000000 ...  rings, in the order granted (a guard page between)
  *   0x600000000000 ...  device regions, in the order granted
  *   0x7fff00000000      top of its stack (64 KiB, an unmapped guard page below)
  *   0x7fff10000000      its IPC buffer
@@ -27,6 +29,7 @@
 #define STARTINFO 0x00007fff20000000UL
 #define DEVICE_BASE 0x0000600000000000UL
 #define ARCHIVE 0x00007ff000000000UL
+#define RING_BASE 0x0000580000000000UL
 
 /* The first slots of every component's CNode (abi/startinfo.h names them). */
 enum { CSLOT_CNODE = 1, CSLOT_TASK, CSLOT_THREAD, CSLOT_ROOT, CSLOT_EVENTS, CSLOT_FIRST_FREE };
@@ -35,6 +38,7 @@ struct build {
     struct component *c;
     uint64_t next_slot;
     uint64_t next_device;
+    uint64_t next_ring;
     struct bt_startinfo si; /* written out at the end */
     char why[160];
 };
@@ -242,6 +246,53 @@ static bool grant_channels(struct build *b)
     return true;
 }
 
+/* Maps a ring's memory (made on first use, of root's memory) into the
+ * component and gives it the capability to signal the other end. */
+static bool grant_ring(struct build *b, struct ring *r, bool client)
+{
+    struct component *c = b->c;
+    struct component *peer = &components[client ? r->server : r->client];
+    uint64_t pages = r->size / BT_PAGE_SIZE;
+    uint64_t va = b->next_ring;
+    for (uint64_t p = 0; p < pages; p++) {
+        if (r->frames[p] == 0 &&
+            (r->frames[p] = bt_alloc_object(&root_alloc, BT_OBJ_FRAME, BT_FRAME_SMALL_BITS)) == 0) {
+            return fail(b, "root has no memory left for a ring");
+        }
+        bt_cptr_t copy = bt_alloc_slot(&root_alloc);
+        if (copy == 0 ||
+            bt_cap_copy(root_alloc.cnode, copy, root_alloc.cnode, r->frames[p],
+                        BT_RIGHT_READ | BT_RIGHT_WRITE) != BT_OK ||
+            map_into(b, copy, va + p * BT_PAGE_SIZE, BT_RIGHT_READ | BT_RIGHT_WRITE,
+                     BT_MAP_CACHED) != BT_OK ||
+            !hand_over(b, copy, NULL)) {
+            return fail(b, "cannot map a ring");
+        }
+    }
+    uint64_t idx = take_slot(b);
+    uint8_t peer_bit = client ? r->server_bit : r->client_bit;
+    if (idx == 0 || bt_cap_mint(c->cnode, idx, root_alloc.cnode, peer->events, BT_RIGHT_WRITE,
+                                1UL << peer_bit) != BT_OK) {
+        return fail(b, "cannot connect a ring");
+    }
+    add_entry(b, client ? r->client_name : r->server_name, BT_START_RING, (uint32_t)idx, va,
+              r->size, 1UL << (client ? r->client_bit : r->server_bit));
+    b->next_ring = va + r->size + BT_PAGE_SIZE;
+    return true;
+}
+
+static bool grant_rings(struct build *b)
+{
+    for (unsigned i = 0; i < ring_count; i++) {
+        struct ring *r = &rings[i];
+        if ((r->client == b->c->id && !grant_ring(b, r, true)) ||
+            (r->server == b->c->id && !grant_ring(b, r, false))) {
+            return false;
+        }
+    }
+    return true;
+}
+
 /* The loader and VM monitors see the boot archive, read-only. */
 static bool grant_archive(struct build *b)
 {
@@ -273,7 +324,6 @@ static bool make_core(struct build *b)
     c->cnode = budget_alloc(bg, BT_OBJ_CNODE, CNODE_BITS);
     c->task = budget_alloc(bg, BT_OBJ_TASK, 0);
     c->thread = budget_alloc(bg, BT_OBJ_THREAD, 0);
-    c->events = budget_alloc(bg, BT_OBJ_NOTIFICATION, 0);
     if (c->cnode == 0 || c->task == 0 || c->thread == 0 || c->events == 0) {
         return fail(b, "its memory quota is too small");
     }
@@ -382,7 +432,8 @@ bool component_build(struct component *c)
     b.c = c;
     b.next_slot = CSLOT_FIRST_FREE;
     b.next_device = DEVICE_BASE;
-    if (!budget_open(&c->budget, c->quota)) {
+    b.next_ring = RING_BASE;
+    if (!budget_open(&c->budget, c->quota - c->ring_bytes)) {
         bt_printf("root: no memory for %s's quota of %lu KiB\n", c->name, c->quota / 1024);
         c->state = COMPONENT_STOPPED;
         return false;
@@ -390,7 +441,7 @@ bool component_build(struct component *c)
     bt_cptr_t ipcbuf = 0;
     uint64_t entry = 0, startinfo = 0;
     bool ok = make_core(&b) && load_program(&b, &entry) && make_memory(&b, &ipcbuf) &&
-              grant_devices(&b) && grant_irqs(&b) && grant_channels(&b) &&
+              grant_devices(&b) && grant_irqs(&b) && grant_channels(&b) && grant_rings(&b) &&
               (!c->sees_archive || grant_archive(&b)) && b.why[0] == 0 &&
               map_startinfo(&b, &startinfo) && start_thread(&b, ipcbuf, entry) &&
               fill_startinfo(&b, startinfo);
@@ -410,7 +461,7 @@ void component_unbuild(struct component *c)
 {
     names_forget(c);
     budget_close(&c->budget);
-    bt_cptr_t *held[] = {&c->cnode, &c->task, &c->thread, &c->events};
+    bt_cptr_t *held[] = {&c->cnode, &c->task, &c->thread};
     for (unsigned i = 0; i < sizeof(held) / sizeof(held[0]); i++) {
         if (*held[i] != 0) {
             bt_cap_delete(root_alloc.cnode, *held[i]); /* already gone with the budget */

@@ -22,6 +22,8 @@ const struct bt_bootinfo *root_info;
 bt_cptr_t root_endpoint;
 struct component components[MAX_COMPONENTS];
 unsigned component_count;
+struct ring rings[MAX_RINGS];
+unsigned ring_count;
 static struct component loader;
 static bt_cptr_t spare_slot; /* where the next received capability lands */
 
@@ -77,6 +79,7 @@ static bool start_loader(void)
                                 .priority = LOADER_PRIORITY,
                                 .is_loader = true,
                                 .sees_archive = true};
+    loader.events = bt_alloc_object(&root_alloc, BT_OBJ_NOTIFICATION, 0);
     strncpy_bounded(loader.name, "loader", NAME_MAX);
     strncpy_bounded(loader.program, "loader", NAME_MAX);
     return component_build(&loader);
@@ -107,6 +110,10 @@ static uint64_t loader_new(const struct bt_msg *m, uint64_t *id)
     c->manual = (m->mr[4] >> 17) & 1;
     if (c->quota == 0 || (c->quota & (BT_PAGE_SIZE - 1)) != 0 || c->cpu >= root_info->cpu_count) {
         return BT_E_ARG;
+    }
+    c->events = bt_alloc_object(&root_alloc, BT_OBJ_NOTIFICATION, 0);
+    if (c->events == 0) {
+        return BT_E_NOMEM;
     }
     *id = component_count++;
     return BT_OK;
@@ -160,12 +167,43 @@ static uint64_t loader_grant(const struct bt_msg *m, unsigned label)
     }
 }
 
+static uint64_t loader_ring(const struct bt_msg *m, struct component *client,
+                            struct component *server, uint64_t size)
+{
+    if (size % BT_PAGE_SIZE != 0 || size / BT_PAGE_SIZE > MAX_RING_PAGES ||
+        ring_count == MAX_RINGS || client->ring_ends == 64 - RING_FIRST_BIT ||
+        server->ring_ends == 64 - RING_FIRST_BIT) {
+        return BT_E_ARG;
+    }
+    if (client->ring_bytes + size >= client->quota) {
+        return BT_E_NOMEM; /* it pays for its rings and still needs room to run */
+    }
+    struct ring *r = &rings[ring_count++];
+    memset(r, 0, sizeof(*r));
+    r->client = client->id;
+    r->server = server->id;
+    r->size = size;
+    r->client_bit = (uint8_t)(RING_FIRST_BIT + client->ring_ends++);
+    r->server_bit = (uint8_t)(RING_FIRST_BIT + server->ring_ends++);
+    get_name(m, r->client_name);
+    get_buffer_string(5, 3, r->server_name, NAME_MAX);
+    client->ring_bytes += size;
+    return BT_OK;
+}
+
 static uint64_t loader_channel(const struct bt_msg *m)
 {
     struct component *client = by_id(m->mr[3]);
     struct component *server = by_id(m->mr[4]);
     if (client == NULL || server == NULL || client == server ||
-        client->channel_count == MAX_CHANNELS || server->served_count == MAX_SERVED) {
+        client->state != COMPONENT_DESCRIBED || server->state != COMPONENT_DESCRIBED) {
+        return BT_E_ARG;
+    }
+    uint64_t ring_size = BT_TAG_WORDS(m->tag) > 8 ? bt_ipc_buffer()->mr[8] : 0;
+    if (ring_size != 0) {
+        return loader_ring(m, client, server, ring_size);
+    }
+    if (client->channel_count == MAX_CHANNELS || server->served_count == MAX_SERVED) {
         return BT_E_ARG;
     }
     if (server->endpoint == 0) {

@@ -47,8 +47,11 @@
 #define ROOT_COMPONENT_DEVICE 17
 /* MR3 = id, MR4 = interrupt id. */
 #define ROOT_COMPONENT_IRQ 18
-/* An IPC channel: MR0-2 = its name at the client, MR3 = client id, MR4 =
- * server id, IPC words 5-7 = its name at the server. */
+/* A channel: MR0-2 = its name at the client, MR3 = client id, MR4 =
+ * server id, IPC words 5-7 = its name at the server; IPC word 8 (if sent)
+ * = the size of a "ring" channel's shared memory, absent or 0 for "ipc".
+ * A ring's size comes out of the client's quota (BT_E_NOMEM if it does not
+ * fit). */
 #define ROOT_COMPONENT_CHANNEL 19
 /* MR3 = id: a service it provides (PROVIDES) or uses (USES). */
 #define ROOT_COMPONENT_PROVIDES 20

@@ -20,6 +20,10 @@
 #define MAX_SERVICES 8
 #define MAX_CHUNKS 24
 #define NAME_MAX 24
+#define MAX_RINGS 32
+#define MAX_RING_PAGES 512 /* 2 MiB */
+/* Events notification bits: interrupts take bits 0.., ring ends bits 16... */
+#define RING_FIRST_BIT 16
 
 /* Badges on root's endpoint: a component's id + 1, with FAULT for the copy
  * its threads report faults through. */
@@ -49,6 +53,17 @@ struct channel_grant {
 struct served_channel {
     char name[NAME_MAX]; /* at the server */
     uint64_t badge;
+};
+
+/* A "ring" channel: shared memory and a signal each way. Root makes it
+ * once, of its own memory, and keeps it, so it survives restarts of either
+ * end; its size is taken from the client's quota. */
+struct ring {
+    int client, server;
+    char client_name[NAME_MAX], server_name[NAME_MAX];
+    uint64_t size;
+    uint8_t client_bit, server_bit; /* in each end's events notification */
+    bt_cptr_t frames[MAX_RING_PAGES];
 };
 
 /* Memory charged to one component: untyped chunks that sum to its quota. */
@@ -90,10 +105,15 @@ struct component {
     char uses[MAX_SERVICES][NAME_MAX];
     unsigned uses_count;
     bt_cptr_t endpoint; /* root-owned, if it serves channels: survives restarts */
+    /* Root-owned too, so that the capabilities its peers and interrupts
+     * signal it through survive its restarts. */
+    bt_cptr_t events;
+    uint64_t ring_bytes; /* the rings it is the client of: out of its quota */
+    unsigned ring_ends;  /* rings it takes part in: bits RING_FIRST_BIT.. */
 
     /* What exists while it runs (root's copies, all made of the budget). */
     struct budget budget;
-    bt_cptr_t cnode, task, thread, events;
+    bt_cptr_t cnode, task, thread;
     uint64_t stack_bottom;
     unsigned crashes;
 };
@@ -103,6 +123,8 @@ extern const struct bt_bootinfo *root_info;
 extern bt_cptr_t root_endpoint;
 extern struct component components[MAX_COMPONENTS];
 extern unsigned component_count;
+extern struct ring rings[MAX_RINGS];
+extern unsigned ring_count;
 
 /* A page-sized window in root's own address space for filling frames. */
 uint64_t root_window(void);

@@ -26,7 +26,7 @@ def services_log(tmp_path_factory):
 
 
 def test_loader_starts_every_component(services_log):
-    assert "loader: started 7 of 7 components" in services_log
+    assert "loader: started 9 of 9 components" in services_log
     assert "root: loader's memory" in services_log  # the loader ended cleanly
 
 
@@ -81,3 +81,14 @@ def test_the_rest_keeps_running_after_crashes(services_log):
     crashes_end = services_log.index("root: crasher stays stopped")
     assert services_log.index("late: echo answered 42") > crashes_end
     assert "panic" not in services_log
+
+
+def test_ring_channel_carries_requests_and_survives_a_server_restart(services_log):
+    # The server crashes at the first request; the ring's memory and the
+    # signals both ways outlive its restart, so the request is answered.
+    assert "rings: ring of 16 KiB; first start" in services_log
+    assert "root: component rings crashed: null pointer" in services_log
+    assert "rings: ring of 16 KiB; restarted after the crash" in services_log
+    assert "ringc: ring answered 42" in services_log
+    assert "ringc: ring answered 48" in services_log
+    assert "root: ringc ended (exit code 0)" in services_log

@@ -106,6 +106,15 @@ uint64_t parse_size(struct parse *p, int node, const char *prop, uint64_t dflt)
     return size;
 }
 
+uint64_t parse_ring_size(struct parse *p, int node)
+{
+    uint64_t size = parse_size(p, node, "size", SCENARIO_DEFAULT_RING_SIZE);
+    if (size > SCENARIO_MAX_RING_SIZE) {
+        diag_prop(p->d, p->fdt, node, "size", "a ring has at most 2 MiB, got 0x%" PRIx64, size);
+    }
+    return size;
+}
+
 bool parse_start(struct parse *p, int node)
 {
     const char *start = prop_string(p->fdt, node, "start", "boot");

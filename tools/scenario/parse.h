@@ -30,6 +30,8 @@ size_t parse_count_children(const void *fdt, int node);
 void *parse_alloc(struct parse *p, size_t count, size_t size);
 /* A size property: non-zero and a multiple of 4 KiB; dflt when absent. */
 uint64_t parse_size(struct parse *p, int node, const char *prop, uint64_t dflt);
+/* A ring's size property: as parse_size, at most SCENARIO_MAX_RING_SIZE. */
+uint64_t parse_ring_size(struct parse *p, int node);
 /* "start": true for "boot" (the default), false for "manual". */
 bool parse_start(struct parse *p, int node);
 /* "cpus": distinct CPU numbers, {0} when absent. */

@@ -108,7 +108,7 @@ static void parse_channel(struct parse *p, int node, const struct component *c, 
     const char *type = prop_string(p->fdt, node, "type", "ipc");
     if (strcmp(type, "ring") == 0) {
         ch->type = CHANNEL_RING;
-        ch->size = parse_size(p, node, "size", SCENARIO_DEFAULT_RING_SIZE);
+        ch->size = parse_ring_size(p, node);
     } else if (strcmp(type, "ipc") == 0) {
         ch->type = CHANNEL_IPC;
         if (prop_bool(p->fdt, node, "size")) {

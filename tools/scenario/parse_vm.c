@@ -41,7 +41,7 @@ static void parse_vdev(struct parse *p, int node, const struct vm *vm, struct vd
     parse_vdev_type(p, node, v);
     v->server = parse_name_prop(p, node, "server", NULL);
     v->name_at_server = parse_name_prop(p, node, "name-at-server", vm->name);
-    v->size = parse_size(p, node, "size", SCENARIO_DEFAULT_RING_SIZE);
+    v->size = parse_ring_size(p, node);
 }
 
 static void parse_virtio(struct parse *p, int node, struct vm *vm)

@@ -26,6 +26,7 @@
 #define SCENARIO_PAGE 4096u
 #define SCENARIO_DEFAULT_PRIORITY 100u
 #define SCENARIO_DEFAULT_RING_SIZE 0x10000u
+#define SCENARIO_MAX_RING_SIZE 0x200000u /* root maps rings page by page */
 #define SCENARIO_DEFAULT_VMM_MEMORY 0x400000u
 #define SCENARIO_MAX_VCPUS 32u
 #define SCENARIO_IRQ_MIN 32u   /* GIC SPIs: the first shared interrupt ID */

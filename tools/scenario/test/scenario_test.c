@@ -311,14 +311,14 @@ static void virtio_rings_are_paid_from_vmm_memory(void **state)
 {
     (void)state;
     void *fdt = base_tree();
-    set_u64(fdt, "/vms/linux1/virtio/cons", "size", 0x400000);
+    set_u64(fdt, "/vms/linux1/virtio/cons", "size", 0x200000);
     struct result r = validate(fdt);
     assert_true(r.ok);
     free(r.out);
-    set_u64(fdt, "/vms/linux1", "vmm-memory", 0x200000);
+    set_u64(fdt, "/vms/linux1", "vmm-memory", 0x100000);
     expect_rejected(fdt, "t.dts: /vms/linux1/virtio/cons: property \"size\": the rings of the "
-                         "virtio devices of \"linux1\" need 4 MiB, more than its vmm-memory of "
-                         "2 MiB, which pays for them\n");
+                         "virtio devices of \"linux1\" need 2 MiB, more than its vmm-memory of "
+                         "1 MiB, which pays for them\n");
 }
 
 /* Random byte flips in a valid blob: whatever fdt_check_full() lets through
