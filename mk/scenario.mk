@@ -11,7 +11,7 @@
 SCENARIO_TOOL := $(BUILD)/tools/scenario
 # The checks and the packer, without main() and dtc: what the unit tests link.
 SCENARIO_LIB_SRCS := $(addprefix tools/scenario/,diag.c prop.c scenario.c parse.c \
-	parse_component.c parse_vm.c check.c check_links.c check_grants.c files.c pack.c) \
+	parse_component.c parse_vm.c parse_port.c check.c check_links.c check_grants.c files.c pack.c) \
 	tools/bootpack/archive.c
 SCENARIO_TOOL_SRCS := $(SCENARIO_LIB_SRCS) tools/scenario/dtc.c tools/scenario/main.c
 SCENARIO_HEADERS := $(wildcard tools/scenario/*.h) tools/bootpack/bootpack.h

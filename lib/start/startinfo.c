@@ -25,3 +25,14 @@ bt_cptr_t bt_start_cap(const char *name)
     const struct bt_start_entry *e = bt_start_find(name, BT_START_CAP);
     return e != NULL ? e->cptr : 0;
 }
+
+const char *bt_start_params(const struct bt_start_entry *e)
+{
+    /* The page is root's, but a server checks anyway: the string must end
+     * inside the area. */
+    if (e == NULL || e->params == 0 || e->params >= BT_START_STRINGS ||
+        memchr(bt_start->strings + e->params, 0, BT_START_STRINGS - e->params) == NULL) {
+        return "";
+    }
+    return bt_start->strings + e->params;
+}

@@ -16,4 +16,7 @@ const struct bt_start_entry *bt_start_find(const char *name, unsigned kind);
 /* The capability slot of entry name (kind BT_START_CAP), or 0. */
 bt_cptr_t bt_start_cap(const char *name);
 
+/* The parameters of entry e (abi/startinfo.h): a string, "" if none. */
+const char *bt_start_params(const struct bt_start_entry *e);
+
 #endif

@@ -233,6 +233,48 @@ static void grant_services(uint64_t id, int node, const char *prop, unsigned lab
     }
 }
 
+/* A ring's parameters (abi/startinfo.h) from the port properties of its
+ * node (docs/scenarios.md). */
+static void port_params(int node, char *out, size_t size)
+{
+    size_t n = 0;
+    int len;
+    out[0] = 0;
+#define PARAM(...) (n += (size_t)bt_snprintf(out + n, n < size ? size - n : 0, __VA_ARGS__))
+    if (fdt_getprop(dt, node, "read-only", NULL) != NULL) {
+        PARAM("ro ");
+    }
+    if (fdt_getprop(dt, node, "partition", NULL) != NULL) {
+        PARAM("partition=%lu ", prop_cells(node, "partition", 1, 0));
+    }
+    const uint8_t *range = fdt_getprop(dt, node, "range", &len);
+    if (range != NULL && len == 16) {
+        PARAM("range=0x%lx+0x%lx ", be_cells(range, 2), be_cells(range + 8, 2));
+    } else if (range != NULL) {
+        complain(node, "range", ": expected one <offset size> pair");
+    }
+    const char *mac = prop_string(node, "mac", NULL);
+    if (mac != NULL) {
+        PARAM("mac=%s ", mac);
+    }
+    const char *peers = fdt_getprop(dt, node, "peers", &len);
+    for (int off = 0; peers != NULL && off < len;) {
+        const char *peer = peers + off;
+        PARAM("%s%s", off == 0 ? "peers=" : ",", peer);
+        off += (int)strnlen(peer, (size_t)(len - off)) + 1;
+        if (off >= len) {
+            PARAM(" ");
+        }
+    }
+#undef PARAM
+    if (n + 1 >= size) { /* bt_snprintf stops one short of the end */
+        complain(node, NULL, ": its port properties are too long");
+        out[0] = 0;
+    } else if (n > 0) {
+        out[n - 1] = 0; /* the last space */
+    }
+}
+
 /* A channel from comps[client] to the component named server: IPC if
  * ring_size is 0, else a ring of that many bytes. */
 static void channel(unsigned client, int node, const char *prop, const char *name,
@@ -243,12 +285,17 @@ static void channel(unsigned client, int node, const char *prop, const char *nam
         complain(node, prop, ": no such component");
         return;
     }
-    struct bt_msg m = {.tag = BT_TAG(ROOT_COMPONENT_CHANNEL, 9, 0)};
+    struct bt_msg m = {.tag = BT_TAG(ROOT_COMPONENT_CHANNEL, ring_size != 0 ? 25 : 9, 0)};
     put_name(&m, name);
     m.mr[3] = comps[client].id;
     m.mr[4] = comps[s].id;
     put_buffer_string(5, 3, name_at_server);
     bt_ipc_buffer()->mr[8] = ring_size;
+    if (ring_size != 0) {
+        char params[16 * 8];
+        port_params(node, params, sizeof(params));
+        put_buffer_string(9, 16, params);
+    }
     if (!call(&m)) {
         bt_printf("loader: root refused channel %s (error %lu)\n", name, m.mr[0]);
         errors++;

@@ -39,6 +39,7 @@ struct build {
     uint64_t next_slot;
     uint64_t next_device;
     uint64_t next_ring;
+    size_t strings_used; /* of si.strings; offset 0 stays "" */
     struct bt_startinfo si; /* written out at the end */
     char why[160];
 };
@@ -84,6 +85,22 @@ static void add_entry(struct build *b, const char *name, uint32_t kind, uint32_t
     e->vaddr = vaddr;
     e->size = size;
     e->value = value;
+}
+
+/* Gives the last entry added its parameter string. */
+static void add_params(struct build *b, const char *params)
+{
+    size_t len = strlen(params);
+    if (len == 0 || b->si.entry_count == 0) {
+        return;
+    }
+    if (b->strings_used + len + 1 > BT_START_STRINGS) {
+        fail(b, "too many parameters for its start info");
+        return;
+    }
+    memcpy(b->si.strings + b->strings_used, params, len + 1);
+    b->si.entries[b->si.entry_count - 1].params = (uint32_t)b->strings_used;
+    b->strings_used += len + 1;
 }
 
 /* Maps a frame root holds into the component, making tables from its budget. */
@@ -277,6 +294,7 @@ static bool grant_ring(struct build *b, struct ring *r, bool client)
     }
     add_entry(b, client ? r->client_name : r->server_name, BT_START_RING, (uint32_t)idx, va,
               r->size, 1UL << (client ? r->client_bit : r->server_bit));
+    add_params(b, r->params);
     b->next_ring = va + r->size + BT_PAGE_SIZE;
     return true;
 }
@@ -433,6 +451,7 @@ bool component_build(struct component *c)
     b.next_slot = CSLOT_FIRST_FREE;
     b.next_device = DEVICE_BASE;
     b.next_ring = RING_BASE;
+    b.strings_used = 1;
     if (!budget_open(&c->budget, c->quota - c->ring_bytes)) {
         bt_printf("root: no memory for %s's quota of %lu KiB\n", c->name, c->quota / 1024);
         c->state = COMPONENT_STOPPED;

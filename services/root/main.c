@@ -187,6 +187,9 @@ static uint64_t loader_ring(const struct bt_msg *m, struct component *client,
     r->server_bit = (uint8_t)(RING_FIRST_BIT + server->ring_ends++);
     get_name(m, r->client_name);
     get_buffer_string(5, 3, r->server_name, NAME_MAX);
+    if (BT_TAG_WORDS(m->tag) > 9) {
+        get_buffer_string(9, RING_PARAMS_MAX / 8, r->params, RING_PARAMS_MAX);
+    }
     client->ring_bytes += size;
     return BT_OK;
 }

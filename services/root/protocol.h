@@ -49,7 +49,8 @@
 #define ROOT_COMPONENT_IRQ 18
 /* A channel: MR0-2 = its name at the client, MR3 = client id, MR4 =
  * server id, IPC words 5-7 = its name at the server; IPC word 8 (if sent)
- * = the size of a "ring" channel's shared memory, absent or 0 for "ipc".
+ * = the size of a "ring" channel's shared memory, absent or 0 for "ipc";
+ * IPC words 9-24 (if sent) = the ring's parameters (abi/startinfo.h).
  * A ring's size comes out of the client's quota (BT_E_NOMEM if it does not
  * fit). */
 #define ROOT_COMPONENT_CHANNEL 19

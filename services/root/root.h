@@ -24,6 +24,7 @@
 #define MAX_RING_PAGES 512 /* 2 MiB */
 /* Events notification bits: interrupts take bits 0.., ring ends bits 16... */
 #define RING_FIRST_BIT 16
+#define RING_PARAMS_MAX 128
 
 /* Badges on root's endpoint: a component's id + 1, with FAULT for the copy
  * its threads report faults through. */
@@ -63,6 +64,7 @@ struct ring {
     char client_name[NAME_MAX], server_name[NAME_MAX];
     uint64_t size;
     uint8_t client_bit, server_bit; /* in each end's events notification */
+    char params[RING_PARAMS_MAX];   /* what both ends see of its properties */
     bt_cptr_t frames[MAX_RING_PAGES];
 };
 

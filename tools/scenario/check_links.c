@@ -7,7 +7,9 @@
  */
 #include "check.h"
 
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libfdt.h>
 
@@ -134,6 +136,81 @@ static void check_services(struct check *c)
     }
 }
 
+/* A port of a server: a ring channel or virtio device it serves. */
+struct served_port {
+    const char *name; /* at the server */
+    const struct port *port;
+    int node;
+};
+
+static size_t served_ports(const struct scenario *s, const char *server, struct served_port *out)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->component_count; i++) {
+        const struct component *comp = &s->components[i];
+        for (size_t j = 0; j < comp->channel_count; j++) {
+            const struct channel *ch = &comp->channels[j];
+            if (ch->type == CHANNEL_RING && ch->server != NULL && strcmp(ch->server, server) == 0) {
+                if (out != NULL) {
+                    out[n] = (struct served_port){ch->name_at_server, &ch->port, ch->node};
+                }
+                n++;
+            }
+        }
+    }
+    for (size_t i = 0; i < s->vm_count; i++) {
+        const struct vm *vm = &s->vms[i];
+        for (size_t j = 0; j < vm->vdev_count; j++) {
+            const struct vdev *v = &vm->vdevs[j];
+            if (v->server != NULL && strcmp(v->server, server) == 0) {
+                if (out != NULL) {
+                    out[n] = (struct served_port){v->name_at_server, &v->port, v->node};
+                }
+                n++;
+            }
+        }
+    }
+    return n;
+}
+
+/* Across the ports of one server: distinct MAC addresses, and peers that
+ * are other ports of it (or its uplink). */
+static void check_server_ports(struct check *c, const struct component *server)
+{
+    size_t n = served_ports(c->s, server->name, NULL);
+    struct served_port *ports = calloc(n ? n : 1, sizeof(*ports));
+    char path[DIAG_PATH_MAX];
+    if (ports == NULL) {
+        diag_file(c->d, "out of memory");
+        return;
+    }
+    served_ports(c->s, server->name, ports);
+    for (size_t i = 0; i < n; i++) {
+        const struct port *p = ports[i].port;
+        for (size_t j = 0; p->mac != NULL && j < i; j++) {
+            if (ports[j].port->mac != NULL && strcasecmp(ports[j].port->mac, p->mac) == 0) {
+                diag_prop(c->d, c->s->fdt, ports[i].node, "mac",
+                          "%s is also the address of %s, at the same server", p->mac,
+                          diag_path(c->s->fdt, ports[j].node, path, sizeof(path)));
+                break;
+            }
+        }
+        for (size_t k = 0; k < p->peer_count; k++) {
+            const char *peer = p->peers[k];
+            bool found = strcmp(peer, "uplink") == 0;
+            for (size_t j = 0; !found && j < n; j++) {
+                found = j != i && ports[j].name != NULL && strcmp(ports[j].name, peer) == 0;
+            }
+            if (!found) {
+                diag_prop(c->d, c->s->fdt, ports[i].node, "peers",
+                          "\"%s\" is neither \"uplink\" nor another port of \"%s\"", peer,
+                          server->name);
+            }
+        }
+    }
+    free(ports);
+}
+
 void check_links(struct check *c)
 {
     for (size_t i = 0; i < c->s->component_count; i++) {
@@ -143,4 +220,7 @@ void check_links(struct check *c)
         check_vm_links(c, &c->s->vms[i]);
     }
     check_services(c);
+    for (size_t i = 0; i < c->s->component_count; i++) {
+        check_server_ports(c, &c->s->components[i]);
+    }
 }

@@ -17,12 +17,12 @@
 
 #include <libfdt.h>
 
-#define NAME_RULE "1..31 letters, digits, \"-\" or \"_\", starting with a letter"
+#define NAME_RULE "1..23 letters, digits, \"-\" or \"_\", starting with a letter"
 #define FILE_RULE "1..63 letters, digits, \".\", \"-\", \"_\" or \"+\", not starting with \".\""
 #define LETTERS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 #define DIGITS "0123456789"
 
-static bool parse_is_name(const char *s)
+bool parse_is_name(const char *s)
 {
     size_t n = strlen(s);
     return n > 0 && n <= SCENARIO_NAME_MAX && strchr(LETTERS, s[0]) != NULL &&

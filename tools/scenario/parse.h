@@ -17,6 +17,8 @@ struct parse {
 
 #define PARSE_COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Whether s follows the name rule (docs/scenarios.md). */
+bool parse_is_name(const char *s);
 /* The node's name, reported unless it follows the name rule. */
 const char *parse_node_name(struct parse *p, int node);
 /* A string property holding a name; dflt when absent (may be NULL). */
@@ -38,6 +40,18 @@ bool parse_start(struct parse *p, int node);
 uint32_t *parse_cpus(struct parse *p, int node, size_t *count);
 /* A string-list property of distinct service names. */
 const char **parse_services(struct parse *p, int node, const char *prop, size_t *count);
+
+/* The port properties of a ring channel or virtio device (parse_port.c):
+ * those of a disk if disk, of a network port if net; others are reported,
+ * naming what the node is. */
+void parse_port(struct parse *p, int node, bool disk, bool net, const char *what,
+                struct port *port);
+#define PARSE_PORT_RULES                                                                           \
+    {"read-only", PROP_BOOL, false}, {"partition", PROP_U32, false},                               \
+        {"range", PROP_REGIONS, false}, {"mac", PROP_STRING, false},                               \
+    {                                                                                              \
+        "peers", PROP_STRINGS, false                                                               \
+    }
 
 void parse_components(struct parse *p, int node);
 void parse_vms(struct parse *p, int node);

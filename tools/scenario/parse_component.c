@@ -96,6 +96,7 @@ static void parse_channel(struct parse *p, int node, const struct component *c, 
         {"type", PROP_STRING, false},
         {"name-at-server", PROP_STRING, false},
         {"size", PROP_U64, false},
+        PARSE_PORT_RULES,
     };
     ch->node = node;
     ch->name = parse_node_name(p, node);
@@ -109,11 +110,13 @@ static void parse_channel(struct parse *p, int node, const struct component *c, 
     if (strcmp(type, "ring") == 0) {
         ch->type = CHANNEL_RING;
         ch->size = parse_ring_size(p, node);
+        parse_port(p, node, true, true, "a channel", &ch->port);
     } else if (strcmp(type, "ipc") == 0) {
         ch->type = CHANNEL_IPC;
         if (prop_bool(p->fdt, node, "size")) {
             diag_prop(p->d, p->fdt, node, "size", "only a \"ring\" channel has a size");
         }
+        parse_port(p, node, false, false, "an \"ipc\" channel", &ch->port);
     } else {
         diag_prop(p->d, p->fdt, node, "type", "expected \"ipc\" or \"ring\", got \"%s\"", type);
     }

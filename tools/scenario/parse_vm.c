@@ -31,6 +31,7 @@ static void parse_vdev(struct parse *p, int node, const struct vm *vm, struct vd
         {"server", PROP_STRING, true},
         {"name-at-server", PROP_STRING, false},
         {"size", PROP_U64, false},
+        PARSE_PORT_RULES,
     };
     v->node = node;
     v->name = parse_node_name(p, node);
@@ -42,6 +43,10 @@ static void parse_vdev(struct parse *p, int node, const struct vm *vm, struct vd
     v->server = parse_name_prop(p, node, "server", NULL);
     v->name_at_server = parse_name_prop(p, node, "name-at-server", vm->name);
     v->size = parse_ring_size(p, node);
+    static const char *const what[] = {[VDEV_BLK] = "a block device",
+                                       [VDEV_NET] = "a network device",
+                                       [VDEV_CONSOLE] = "a console device"};
+    parse_port(p, node, v->type == VDEV_BLK, v->type == VDEV_NET, what[v->type], &v->port);
 }
 
 static void parse_virtio(struct parse *p, int node, struct vm *vm)

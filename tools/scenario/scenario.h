@@ -21,7 +21,9 @@
 
 #include "diag.h"
 
-#define SCENARIO_NAME_MAX 31      /* components, VMs, devices, channels, services */
+#define SCENARIO_NAME_MAX                                                                          \
+    23                            /* components, VMs, devices, channels, services:                 \
+                                     the start info's names hold 23 bytes */
 #define SCENARIO_FILE_NAME_MAX 63 /* VM kernel and initrd file names */
 #define SCENARIO_PAGE 4096u
 #define SCENARIO_DEFAULT_PRIORITY 100u
@@ -47,6 +49,17 @@ struct device {
     size_t irq_count;
 };
 
+/* What a ring tells its server about the client (docs/scenarios.md). */
+struct port {
+    bool read_only;     /* disk */
+    uint32_t partition; /* disk: 1..128, 0 for none */
+    bool has_range;     /* disk: a byte range instead */
+    struct region range;
+    const char *mac;    /* network: NULL for none */
+    const char **peers; /* network: the only ports it may reach */
+    size_t peer_count;
+};
+
 enum channel_type { CHANNEL_IPC, CHANNEL_RING };
 
 /* A channel a component (the client) has to a server component. */
@@ -57,6 +70,7 @@ struct channel {
     const char *name_at_server; /* the server's name for it */
     enum channel_type type;
     uint64_t size; /* ring bytes (CHANNEL_RING) */
+    struct port port;
 };
 
 struct component {
@@ -89,6 +103,7 @@ struct vdev {
     const char *server;
     const char *name_at_server;
     uint64_t size;
+    struct port port;
 };
 
 struct vm {

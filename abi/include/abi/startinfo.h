@@ -14,7 +14,8 @@
 
 #define BT_STARTINFO_MAGIC 0x6f666e4974726153ull /* "StartInfo" */
 #define BT_START_NAME_MAX 24
-#define BT_START_MAX_ENTRIES 64
+#define BT_START_MAX_ENTRIES 48
+#define BT_START_STRINGS 768 /* room for the entries' parameter strings */
 #define BT_START_ARGS_MAX 128
 
 enum bt_start_kind {
@@ -28,6 +29,18 @@ enum bt_start_kind {
                             the peer's signals set on the events notification */
 };
 
+/*
+ * A ring's parameters (bt_start_entry.params), which both ends see: words
+ * separated by one space, each a flag or key=value, in this order, from
+ * the scenario's properties of the channel or virtio device:
+ *   ro                     read-only                        (read-only)
+ *   partition=N            partition N (1..128) of the disk (partition)
+ *   range=0xOFF+0xLEN      that byte range of the disk      (range)
+ *   mac=52:54:00:00:00:01  the port's MAC address           (mac)
+ *   peers=a,b              the only ports it may reach      (peers)
+ * A server parses them as untrusted input all the same.
+ */
+
 struct bt_start_entry {
     char name[BT_START_NAME_MAX];
     uint32_t kind; /* enum bt_start_kind */
@@ -35,6 +48,8 @@ struct bt_start_entry {
     uint64_t vaddr;
     uint64_t size;
     uint64_t value;
+    uint32_t params; /* offset in bt_startinfo.strings of its parameters; 0: none */
+    uint32_t reserved;
 };
 
 struct bt_startinfo {
@@ -53,6 +68,7 @@ struct bt_startinfo {
     uint64_t timer_frequency;
     uint64_t entry_count;
     struct bt_start_entry entries[BT_START_MAX_ENTRIES];
+    char strings[BT_START_STRINGS]; /* NUL-terminated; offset 0 is "" */
 };
 
 _Static_assert(sizeof(struct bt_startinfo) <= 4096, "start info fits one page");

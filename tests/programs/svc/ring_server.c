@@ -19,8 +19,8 @@ int main(void)
         return 1;
     }
     volatile struct test_ring *r = (volatile struct test_ring *)e->vaddr;
-    bt_printf("%s: ring of %lu KiB; %s\n", bt_start->name, e->size / 1024,
-              r->crashed ? "restarted after the crash" : "first start");
+    bt_printf("%s: ring of %lu KiB (%s); %s\n", bt_start->name, e->size / 1024,
+              bt_start_params(e), r->crashed ? "restarted after the crash" : "first start");
     for (;;) {
         while (r->request_seq != r->answer_seq) {
             if (!r->crashed) {
