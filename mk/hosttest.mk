@@ -19,6 +19,9 @@ $(eval $(call host_test,dtb_test,kernel/lib/test/dtb_test.c kernel/lib/dtb.c))
 $(eval $(call host_test,cpio_test,kernel/lib/test/cpio_test.c kernel/lib/cpio.c tools/bootpack/archive.c))
 $(eval $(call host_test,elf_test,kernel/lib/test/elf_test.c kernel/lib/elf.c kernel/lib/format.c))
 $(eval $(call host_test,format_test,kernel/lib/test/format_test.c kernel/lib/format.c))
+$(eval $(call host_test,ring_queue_test,lib/ring/test/queue_test.c lib/ring/queue.c))
+$(BUILD)/host-tests/ring_queue_test: lib/ring/queue.h
+$(BUILD)/host-tests/ring_queue_test: HOST_TEST_CFLAGS += -Ilib
 
 .PHONY: host-test
 host-test: $(HOST_TESTS)
