@@ -63,6 +63,20 @@ enum bt_status bt_root_memory_info(uint64_t *quota, uint64_t *used)
     return (enum bt_status)m.mr[0];
 }
 
+enum bt_status bt_root_start(const char *name, uint64_t *quota)
+{
+    struct bt_msg m = {.tag = BT_TAG(ROOT_START, 3, 0)};
+    put_name(&m, name);
+    enum bt_status st = bt_call(root_cap(), &m);
+    if (st != BT_OK) {
+        return st;
+    }
+    if (quota != NULL) {
+        *quota = m.mr[0] == BT_E_NOMEM ? m.mr[1] : 0;
+    }
+    return (enum bt_status)m.mr[0];
+}
+
 void bt_root_exit(int code)
 {
     struct bt_msg m = {.tag = BT_TAG(ROOT_EXIT, 4, 0), .mr = {0, 0, 0, (uint64_t)code}};

@@ -17,6 +17,10 @@ enum bt_status bt_name_lookup(const char *name, bt_cptr_t dst);
 
 enum bt_status bt_root_memory_info(uint64_t *quota, uint64_t *used);
 
+/* Starts the component or VM name (ROOT_START: it must be in the caller's
+ * "starts"). On BT_E_NOMEM, *quota is the memory it needs. */
+enum bt_status bt_root_start(const char *name, uint64_t *quota);
+
 __attribute__((noreturn)) void bt_root_exit(int code);
 
 #endif

@@ -393,6 +393,7 @@ int main(void)
         grant_devices(comps[i].id, n);
         grant_services(comps[i].id, n, "provides", ROOT_COMPONENT_PROVIDES);
         grant_services(comps[i].id, n, "uses", ROOT_COMPONENT_USES);
+        grant_services(comps[i].id, n, "starts", ROOT_COMPONENT_STARTS);
         grant_channels(i, n);
     }
     if (errors != 0) {

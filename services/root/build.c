@@ -39,7 +39,7 @@ struct build {
     uint64_t next_slot;
     uint64_t next_device;
     uint64_t next_ring;
-    size_t strings_used; /* of si.strings; offset 0 stays "" */
+    size_t strings_used;    /* of si.strings; offset 0 stays "" */
     struct bt_startinfo si; /* written out at the end */
     char why[160];
 };
@@ -314,7 +314,21 @@ static bool grant_rings(struct build *b)
 /* The loader and VM monitors see the boot archive, read-only. */
 static bool grant_archive(struct build *b)
 {
-    for (uint64_t i = 0; i < root_info->archive_frame_count; i++) {
+    /* A 4 KiB capability per page of a large archive (a guest kernel is
+     * tens of MiB) would not fit the component's CNode: the mapped copies
+     * go into a CNode of their own, made of the component's memory. */
+    uint64_t pages = root_info->archive_frame_count;
+    unsigned bits = 4;
+    while ((1UL << bits) < pages + 1) { /* slot 0 of a CNode is not a slot */
+        bits++;
+    }
+    bt_cptr_t view = budget_alloc(&b->c->budget, BT_OBJ_CNODE, bits);
+    if (view == 0) {
+        bt_printf("root: %s needs %lu KiB more to see the boot archive\n", b->c->name,
+                  (64UL << bits) / 1024);
+        return fail(b, "its memory quota is too small to map the boot archive");
+    }
+    for (uint64_t i = 0; i < pages; i++) {
         bt_cptr_t copy = bt_alloc_slot(&root_alloc);
         enum bt_status st = copy == 0 ? BT_E_FULL
                                       : bt_cap_copy(root_alloc.cnode, copy, root_alloc.cnode,
@@ -322,15 +336,35 @@ static bool grant_archive(struct build *b)
         if (st == BT_OK) {
             st = map_into(b, copy, ARCHIVE + i * BT_PAGE_SIZE, BT_RIGHT_READ, BT_MAP_CACHED);
         }
-        if (st != BT_OK || !hand_over(b, copy, NULL)) {
+        if (st == BT_OK) {
+            st = bt_cap_move(view, i + 1, root_alloc.cnode, copy);
+        }
+        if (copy != 0) {
+            bt_alloc_free_slot(&root_alloc, copy);
+        }
+        if (st != BT_OK) {
             bt_printf("root: mapping archive page %lu: error %d\n", i, st);
             return fail(b, "cannot map the boot archive");
         }
+    }
+    if (!hand_over(b, view, NULL)) {
+        return false;
     }
     add_entry(b, "archive", BT_START_MEMORY, 0,
               ARCHIVE + (root_info->archive_vaddr & (BT_PAGE_SIZE - 1)), root_info->archive_size,
               0);
     return true;
+}
+
+/* What a component must have in its quota beyond its own needs to see the
+ * boot archive: the CNode that holds the mapped pages. */
+uint64_t archive_view_bytes(void)
+{
+    uint64_t bits = 4;
+    while ((1UL << bits) < root_info->archive_frame_count + 1) {
+        bits++;
+    }
+    return 64UL << bits;
 }
 
 /* ---- the whole ---- */
@@ -452,8 +486,10 @@ bool component_build(struct component *c)
     b.next_device = DEVICE_BASE;
     b.next_ring = RING_BASE;
     b.strings_used = 1;
+    c->no_memory = false;
     if (!budget_open(&c->budget, c->quota - c->ring_bytes)) {
         bt_printf("root: no memory for %s's quota of %lu KiB\n", c->name, c->quota / 1024);
+        c->no_memory = true;
         c->state = COMPONENT_STOPPED;
         return false;
     }
@@ -464,7 +500,7 @@ bool component_build(struct component *c)
               (!c->sees_archive || grant_archive(&b)) && b.why[0] == 0 &&
               map_startinfo(&b, &startinfo) && start_thread(&b, ipcbuf, entry) &&
               fill_startinfo(&b, startinfo);
-    if (ok && !c->manual && bt_thread_resume(c->thread) != BT_OK) {
+    if (ok && bt_thread_resume(c->thread) != BT_OK) {
         ok = fail(&b, "cannot start its thread");
     }
     if (!ok) {

@@ -75,7 +75,7 @@ static bool start_loader(void)
         return false;
     }
     loader = (struct component){.id = MAX_COMPONENTS,
-                                .quota = LOADER_QUOTA,
+                                .quota = LOADER_QUOTA + archive_view_bytes(),
                                 .priority = LOADER_PRIORITY,
                                 .is_loader = true,
                                 .sees_archive = true};
@@ -130,6 +130,12 @@ static uint64_t loader_grant(const struct bt_msg *m, unsigned label)
     switch (label) {
     case ROOT_COMPONENT_ARCHIVE:
         c->sees_archive = true;
+        return BT_OK;
+    case ROOT_COMPONENT_STARTS:
+        if (c->starts_count == MAX_STARTS) {
+            return BT_E_FULL;
+        }
+        strncpy_bounded(c->starts[c->starts_count++], name, NAME_MAX);
         return BT_OK;
     case ROOT_COMPONENT_DEVICE: {
         uint64_t size = bt_ipc_buffer()->mr[5];
@@ -231,7 +237,46 @@ static uint64_t loader_start(const struct bt_msg *m)
     if (c == NULL || c->state != COMPONENT_DESCRIBED) {
         return BT_E_ARG;
     }
+    if (c->manual) {
+        /* Built only when started: its memory is taken then. */
+        c->state = COMPONENT_WAITING;
+        bt_printf("root: %s waits to be started\n", c->name);
+        return BT_OK;
+    }
     return component_build(c) ? BT_OK : BT_E_NOMEM;
+}
+
+/* ROOT_START: c asks to start the component named in the message. */
+static uint64_t start_by_name(struct component *c, const struct bt_msg *m, struct bt_msg *reply)
+{
+    char name[NAME_MAX];
+    get_name(m, name);
+    bool allowed = false;
+    for (unsigned i = 0; i < c->starts_count; i++) {
+        allowed |= strcmp(c->starts[i], name) == 0;
+    }
+    struct component *t = NULL;
+    for (unsigned i = 0; i < component_count; i++) {
+        if (strcmp(components[i].name, name) == 0) {
+            t = &components[i];
+        }
+    }
+    if (!allowed) {
+        return BT_E_RIGHTS;
+    }
+    if (t == NULL || t->state == COMPONENT_DESCRIBED) {
+        return BT_E_ARG;
+    }
+    if (t->state == COMPONENT_RUNNING) {
+        return BT_E_BUSY;
+    }
+    bt_printf("root: %s starts %s\n", c->name, t->name);
+    t->crashes = 0;
+    if (!component_build(t)) {
+        reply->mr[1] = t->quota;
+        return t->no_memory ? BT_E_NOMEM : BT_E_GONE;
+    }
+    return BT_OK;
 }
 
 static uint64_t loader_request(const struct bt_msg *m, struct bt_msg *reply)
@@ -287,6 +332,9 @@ static bool component_request(struct component *c, const struct bt_msg *m, struc
         }
         return true;
     }
+    case ROOT_START:
+        reply->mr[0] = start_by_name(c, m, reply);
+        return true;
     case ROOT_MEMORY_INFO:
         reply->mr[0] = BT_OK;
         reply->mr[1] = c->quota;

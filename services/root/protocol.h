@@ -32,6 +32,14 @@
 /* Reply MR1 = the caller's quota in bytes, MR2 = bytes used so far. */
 #define ROOT_MEMORY_INFO 5
 
+/* Starts the component or VM named in MR0-MR2: one the scenario declares
+ * with start = "manual" that has not started yet, or one that has ended.
+ * The name must be in the caller's "starts" (BT_E_RIGHTS); BT_E_BUSY if it
+ * runs, BT_E_ARG if there is no such name, BT_E_NOMEM if root cannot give
+ * it its memory (then MR1 = its quota in bytes), BT_E_GONE if it cannot be
+ * built for another reason (root says which on the console). */
+#define ROOT_START 6
+
 #define ROOT_NAME_WORDS 3
 
 /*
@@ -62,5 +70,7 @@
 /* MR3 = id: it sees the boot archive, read-only, as the memory entry
  * "archive" (a VM's monitor finds its guest's kernel and initrd there). */
 #define ROOT_COMPONENT_ARCHIVE 23
+/* MR3 = id: it may start the component or VM named in MR0-MR2 (ROOT_START). */
+#define ROOT_COMPONENT_STARTS 24
 
 #endif

@@ -18,6 +18,7 @@
 #define MAX_CHANNELS 16
 #define MAX_SERVED 16
 #define MAX_SERVICES 8
+#define MAX_STARTS 8
 #define MAX_CHUNKS 24
 #define NAME_MAX 24
 #define MAX_RINGS 32
@@ -76,7 +77,8 @@ struct budget {
 };
 
 enum component_state {
-    COMPONENT_DESCRIBED, /* spec only */
+    COMPONENT_DESCRIBED, /* spec only, while the loader describes it */
+    COMPONENT_WAITING,   /* declared with start = "manual": waits for ROOT_START */
     COMPONENT_RUNNING,
     COMPONENT_STOPPED, /* crashed (no restart) or exited: nothing held */
 };
@@ -106,6 +108,8 @@ struct component {
     unsigned provides_count;
     char uses[MAX_SERVICES][NAME_MAX];
     unsigned uses_count;
+    char starts[MAX_STARTS][NAME_MAX]; /* what it may start (ROOT_START) */
+    unsigned starts_count;
     bt_cptr_t endpoint; /* root-owned, if it serves channels: survives restarts */
     /* Root-owned too, so that the capabilities its peers and interrupts
      * signal it through survive its restarts. */
@@ -118,6 +122,7 @@ struct component {
     bt_cptr_t cnode, task, thread;
     uint64_t stack_bottom;
     unsigned crashes;
+    bool no_memory; /* the last build failed for want of memory */
 };
 
 extern struct bt_alloc root_alloc;
@@ -155,6 +160,7 @@ void names_forget(struct component *c);
 
 /* build.c: making and unmaking components */
 bool component_build(struct component *c);
+uint64_t archive_view_bytes(void);
 void component_unbuild(struct component *c);
 
 /* faults.c */

@@ -24,7 +24,7 @@ EOL = r"\r*\n"
 def machine(boot):
     assert ARCHIVE.exists(), f"{ARCHIVE} is missing: run make system-test"
     m = boot(ARCHIVE)
-    m.expect(r"console: 2 consoles, focus on echo1 \(Ctrl-\] NAME Enter switches")
+    m.expect(r"console: 3 consoles, focus on echo1 \(Ctrl-\] NAME Enter switches")
     return m
 
 
@@ -62,7 +62,7 @@ def test_switching_replays_and_input_goes_only_to_the_focused_console(machine):
     m.send("xyz\r")
     m.expect(r'echo2: got "xyz"')
     m.send(CTRL_BRACKET + "?\r")
-    m.expect(r"console: 2 consoles:" + EOL)
+    m.expect(r"console: 3 consoles:" + EOL)
     m.expect(r"console:   echo1  no output waiting(, reading)?" + EOL)
     m.expect(r"console: \* echo2  focused(, reading)?" + EOL)
     # echo1 got nothing while unfocused: no notice, nothing to replay.
@@ -100,3 +100,26 @@ def test_command_line_keys(machine):
     m.send("q\r")
     m.expect(r'echo2: got "q"')
     assert "console: focus on echo1" not in m.output
+
+
+def test_start_from_the_console(machine):
+    m = machine
+    start_up(m)
+    assert "root: late waits to be started" in m.output
+    assert "hello from late" not in m.output
+    m.send(CTRL_BRACKET + "start late\r")
+    m.expect(r"console: started late" + EOL)
+    m.send(CTRL_BRACKET + "late\r")
+    m.expect(r"late: hello from late, a client of the console multiplexer" + EOL)
+    m.send("hi\r")
+    m.expect(r'late: got "hi"')
+
+    m.send(CTRL_BRACKET + "start late\r")
+    m.expect(r"console: cannot start late: it is running" + EOL)
+    m.send(CTRL_BRACKET + "start echo1\r")
+    m.expect(r"console: cannot start echo1: the scenario does not let the console start it" + EOL)
+    # huge's quota is the rest of the machine: root keeps some for itself.
+    m.send(CTRL_BRACKET + "start huge\r")
+    m.expect(r"console: cannot start huge: not enough free memory for its 1045504 KiB" + EOL)
+    m.send("still\r")
+    m.expect(r'late: got "still"')

@@ -211,6 +211,25 @@ static void check_server_ports(struct check *c, const struct component *server)
     free(ports);
 }
 
+/* Every name in a "starts" is another component or a VM. */
+static void check_starts(struct check *c)
+{
+    const struct scenario *s = c->s;
+    for (size_t i = 0; i < s->component_count; i++) {
+        const struct component *comp = &s->components[i];
+        for (size_t j = 0; j < comp->start_count; j++) {
+            const char *name = comp->starts[j];
+            if (strcmp(name, comp->name) == 0) {
+                diag_prop(c->d, s->fdt, comp->node, "starts", "a component cannot start itself");
+            } else if (scenario_find_component(s, name) == NULL &&
+                       scenario_find_vm(s, name) == NULL) {
+                diag_prop(c->d, s->fdt, comp->node, "starts", "no component or VM named \"%s\"",
+                          name);
+            }
+        }
+    }
+}
+
 void check_links(struct check *c)
 {
     for (size_t i = 0; i < c->s->component_count; i++) {
@@ -220,6 +239,7 @@ void check_links(struct check *c)
         check_vm_links(c, &c->s->vms[i]);
     }
     check_services(c);
+    check_starts(c);
     for (size_t i = 0; i < c->s->component_count; i++) {
         check_server_ports(c, &c->s->components[i]);
     }

@@ -142,23 +142,29 @@ uint32_t *parse_cpus(struct parse *p, int node, size_t *count)
     return cpus;
 }
 
-const char **parse_services(struct parse *p, int node, const char *prop, size_t *count)
+const char **parse_names(struct parse *p, int node, const char *prop, const char *what,
+                         size_t *count)
 {
     *count = prop_count(p->fdt, node, prop, PROP_STRINGS);
     const char **names = parse_alloc(p, *count, sizeof(*names));
     for (size_t i = 0; names != NULL && i < *count; i++) {
         names[i] = prop_string_at(p->fdt, node, prop, i);
         if (!parse_is_name(names[i])) {
-            diag_prop(p->d, p->fdt, node, prop,
-                      "expected service names (" NAME_RULE "), got \"%s\"", names[i]);
+            diag_prop(p->d, p->fdt, node, prop, "expected %s names (" NAME_RULE "), got \"%s\"",
+                      what, names[i]);
         }
         for (size_t j = 0; j < i; j++) {
             if (strcmp(names[j], names[i]) == 0) {
-                diag_prop(p->d, p->fdt, node, prop, "service \"%s\" is listed twice", names[i]);
+                diag_prop(p->d, p->fdt, node, prop, "%s \"%s\" is listed twice", what, names[i]);
             }
         }
     }
     return names;
+}
+
+const char **parse_services(struct parse *p, int node, const char *prop, size_t *count)
+{
+    return parse_names(p, node, prop, "service", count);
 }
 
 static void parse_machine(struct parse *p, int node)

@@ -38,6 +38,9 @@ uint64_t parse_ring_size(struct parse *p, int node);
 bool parse_start(struct parse *p, int node);
 /* "cpus": distinct CPU numbers, {0} when absent. */
 uint32_t *parse_cpus(struct parse *p, int node, size_t *count);
+/* A string-list property of distinct names; what names them in messages. */
+const char **parse_names(struct parse *p, int node, const char *prop, const char *what,
+                         size_t *count);
 /* A string-list property of distinct service names. */
 const char **parse_services(struct parse *p, int node, const char *prop, size_t *count);
 

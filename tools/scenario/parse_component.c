@@ -158,7 +158,7 @@ static void parse_component(struct parse *p, int node, struct component *c)
         {"priority", PROP_U32, false},     {"cpus", PROP_U32_LIST, false},
         {"start", PROP_STRING, false},     {"restart", PROP_BOOL, false},
         {"provides", PROP_STRINGS, false}, {"uses", PROP_STRINGS, false},
-        {"args", PROP_STRING, false},
+        {"args", PROP_STRING, false},      {"starts", PROP_STRINGS, false},
     };
     c->node = node;
     c->name = parse_node_name(p, node);
@@ -172,6 +172,7 @@ static void parse_component(struct parse *p, int node, struct component *c)
         c->restart = prop_bool(p->fdt, node, "restart");
         c->provides = parse_services(p, node, "provides", &c->provide_count);
         c->uses = parse_services(p, node, "uses", &c->use_count);
+        c->starts = parse_names(p, node, "starts", "component or VM", &c->start_count);
         const char *args = prop_string(p->fdt, node, "args", "");
         if (strlen(args) >= SCENARIO_ARGS_MAX) {
             diag_prop(p->d, p->fdt, node, "args", "expected at most %d bytes, got %zu",

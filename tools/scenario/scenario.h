@@ -87,6 +87,8 @@ struct component {
     size_t provide_count;
     const char **uses;
     size_t use_count;
+    const char **starts; /* components and VMs it may start at run time */
+    size_t start_count;
     struct device *devices;
     size_t device_count;
     struct channel *channels;

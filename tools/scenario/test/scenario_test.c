@@ -211,7 +211,7 @@ static void cross_checks_wait_until_every_node_is_well_formed(void **state)
     set_string(fdt, "/components/shell", "colour", "blue");
     expect_rejected(fdt, "t.dts: /components/shell: property \"colour\": unknown property "
                          "(expected one of: program, memory, priority, cpus, start, restart, "
-                         "provides, uses, args)\n");
+                         "provides, uses, args, starts)\n");
 }
 
 static void memory_above_4_gib_takes_two_cells(void **state)
