@@ -13,6 +13,8 @@
 .DELETE_ON_ERROR:
 .SECONDARY:
 .SUFFIXES:
+# Lets prerequisites name $$(PROGRAMS), which mk files included later add to.
+.SECONDEXPANSION:
 
 include mk/config.mk
 include mk/deps.mk
@@ -27,6 +29,8 @@ include mk/image.mk
 include mk/qemu.mk
 include mk/systest.mk
 include mk/bench.mk
+include mk/blk.mk
+include mk/net.mk
 
 .PHONY: all run test image clean format format-check
 

@@ -22,10 +22,10 @@ define pack_scenario
 	  --dtb $(BUILD)/scenarios/$(basename $(notdir $<)).dtb $<
 endef
 
-$(BUILD)/boot-%.cpio: scenarios/%.dts $(SCENARIO_TOOL) $(ALL_PROGRAM_ELFS)
+$(BUILD)/boot-%.cpio: scenarios/%.dts $(SCENARIO_TOOL) $$(ALL_PROGRAM_ELFS)
 	$(pack_scenario)
 
 ifneq ($(findstring /,$(SCENARIO)),)
-$(SCENARIO_ARCHIVE): $(SCENARIO_DTS) $(SCENARIO_TOOL) $(ALL_PROGRAM_ELFS)
+$(SCENARIO_ARCHIVE): $(SCENARIO_DTS) $(SCENARIO_TOOL) $$(ALL_PROGRAM_ELFS)
 	$(pack_scenario)
 endif

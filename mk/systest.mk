@@ -2,9 +2,9 @@
 # test boots is built first. PYTEST_ARGS passes options, e.g. -k boot.
 
 PYTEST_ARGS ?=
-SYSTEST_PROGRAMS := $(PROGRAMS:%=$(BUILD)/programs/%.elf)
+SYSTEST_PROGRAMS = $(PROGRAMS:%=$(BUILD)/programs/%.elf)
 
 .PHONY: system-test
-system-test: deps $(KERNEL_IMG) $(TEST_KERNEL_IMG) $(SCENARIO_ARCHIVE) $(SYSTEST_PROGRAMS) $(BOOTPACK) \
+system-test: deps $(KERNEL_IMG) $(TEST_KERNEL_IMG) $(SCENARIO_ARCHIVE) $$(SYSTEST_PROGRAMS) $(BOOTPACK) \
 	$(BUILD)/boot-services-test.cpio
 	$(Q)BUILD=$(abspath $(BUILD)) $(PYTHON) -m pytest -p no:cacheprovider tests/system $(PYTEST_ARGS)
