@@ -40,3 +40,24 @@ CONSOLE_HOST_TESTS := $(addprefix $(BUILD)/host-tests/,console_ring_test console
 $(CONSOLE_HOST_TESTS): $(CONSOLE_HEADERS)
 # host-test's prerequisites were expanded above, before these lines.
 host-test: $(CONSOLE_HOST_TESTS)
+
+# The VMM's pure logic (services/vmm): the MMIO table, the vGIC, the PL011,
+# PSCI, the Image loader's layout, the guest DTB and the scenario node.
+VMM_HEADERS := $(wildcard services/vmm/*.h services/vmm/devices/*.h)
+$(eval $(call host_test,vmm_mmio_test,services/vmm/test/mmio_test.c services/vmm/mmio.c))
+$(eval $(call host_test,vmm_vgic_test,services/vmm/test/vgic_test.c \
+	services/vmm/devices/vgic.c services/vmm/devices/vgic_dist.c \
+	services/vmm/devices/vgic_redist.c))
+$(eval $(call host_test,vmm_pl011_test,services/vmm/test/pl011_test.c \
+	services/vmm/devices/pl011.c))
+$(eval $(call host_test,vmm_psci_test,services/vmm/test/psci_test.c services/vmm/psci.c))
+$(eval $(call host_test,vmm_image_test,services/vmm/test/image_test.c services/vmm/image.c))
+$(eval $(call host_test,vmm_guest_dt_test,services/vmm/test/guest_dt_test.c \
+	services/vmm/guest_dt.c))
+$(eval $(call host_test,vmm_config_test,services/vmm/test/config_test.c services/vmm/config.c))
+VMM_HOST_TESTS := $(addprefix $(BUILD)/host-tests/,vmm_mmio_test vmm_vgic_test vmm_pl011_test \
+	vmm_psci_test vmm_image_test vmm_guest_dt_test vmm_config_test)
+$(VMM_HOST_TESTS): $(VMM_HEADERS)
+$(VMM_HOST_TESTS): HOST_TEST_CFLAGS += -Iservices
+# host-test's prerequisites were expanded above, before these lines.
+host-test: $(VMM_HOST_TESTS)

@@ -94,3 +94,8 @@ $(eval $(call user_program,console_echo,tests/programs/console_echo/main.c,))
 # Its system test boots this scenario.
 system-test: $(BUILD)/boot-console-test.cpio
 
+# The virtual machine monitor (services/vmm): one instance per VM of a
+# scenario. It reads its scenario node and builds the guest's DTB with
+# libfdt.
+VMM_SRCS := $(wildcard services/vmm/*.c services/vmm/devices/*.c)
+$(eval $(call user_program,vmm,$(VMM_SRCS),$(LIBFDT_CFLAGS),$(LIBFDT_A)))
