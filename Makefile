@@ -29,6 +29,7 @@ include mk/image.mk
 include mk/qemu.mk
 include mk/systest.mk
 include mk/bench.mk
+include mk/fuzz.mk
 include mk/vm.mk
 include mk/blk.mk
 include mk/net.mk

@@ -74,6 +74,10 @@ $(eval $(call user_program,kernel_fault,tests/programs/kernel_fault/main.c,))
 $(eval $(call user_program,smoke,tests/programs/smoke/main.c,))
 $(eval $(call user_program,vmtest,tests/programs/vmtest/main.c tests/programs/vmtest/guest.S,))
 
+# The system-call fuzzer (tests/fuzz, mk/fuzz.mk) and reductions of what it found.
+$(eval $(call user_program,fuzz,$(sort $(wildcard tests/fuzz/*.c)),))
+$(foreach r,$(notdir $(wildcard tests/programs/fuzz-repro-*)),\
+  $(eval $(call user_program,$(r),tests/programs/$(r)/main.c,)))
 
 $(eval $(call user_program,bench,tests/bench/main.c,))
 # Components for the services system tests.

@@ -540,6 +540,7 @@ static unsigned sys_thread_write_regs(struct thread *t, uint64_t *x)
         return BT_E_BUSY;
     }
     target->regs.pc = x[1];
+    target->regs_gen++;
     target->regs.sp = x[2];
     target->regs.x[0] = x[3];
     target->regs.x[1] = x[4];
@@ -677,7 +678,8 @@ static unsigned sys_vcpu_configure(struct thread *t, uint64_t *x)
     struct thread *target;
     struct slot *vm, *state, *exit_ep;
     TRY(get_thread(t, x[0], &target));
-    if (target->state != THREAD_INACTIVE || !slot_empty(&target->task_slot)) {
+    if (target->state != THREAD_INACTIVE ||
+        (!slot_empty(&target->task_slot) && !target->vcpu.is)) {
         return BT_E_BUSY; /* running, or a task's thread already */
     }
     TRY(cspace_get(t, x[1], BT_OBJ_VM, BT_RIGHT_WRITE, &vm));
@@ -693,6 +695,8 @@ static unsigned sys_vcpu_configure(struct thread *t, uint64_t *x)
     set_internal(&target->ipcbuf_slot, state);
     set_internal(&target->fault_slot, exit_ep);
     target->ipcbuf = 0; /* a vCPU sends no messages of its own */
+    /* A vCPU again (or anew): its guest state starts from reset, which is
+     * how a VMM resets a guest or restarts a CPU after PSCI CPU_OFF. */
     vcpu_init(target, (struct vm *)vm->cap.obj, pa_to_kva(state->cap.obj), x[3]);
     return BT_OK;
 }
@@ -710,6 +714,7 @@ static unsigned sys_vcpu_write_regs(struct thread *t, uint64_t *x)
         return BT_E_ARG;
     }
     v->regs.pc = x[1];
+    v->regs_gen++;
     v->regs.x[0] = x[2];
     v->regs.x[1] = x[3];
     v->regs.x[2] = x[4];

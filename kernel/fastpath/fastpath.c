@@ -126,6 +126,22 @@ static inline struct cnode *fast_enter(struct regs *r, struct thread *t, struct 
     return thread_cspace(t);
 }
 
+/* The message goes into the receiver's saved registers while the lock is
+ * held: once it is released, a sender on another CPU may already be
+ * writing into this thread's registers (it waits as a receiver again after
+ * reply_recv). */
+static inline void deliver(struct regs *to, const struct regs *from, uint64_t badge)
+{
+    to->x[0] = BT_OK;
+    to->x[1] = BT_TAG(BT_TAG_LABEL(from->x[1]), BT_TAG_WORDS(from->x[1]), 0); /* as ipc.c */
+    to->x[2] = badge;
+    to->x[3] = from->x[3];
+    to->x[4] = from->x[4];
+    to->x[5] = from->x[5];
+    to->x[6] = from->x[6];
+    to->x[7] = from->x[7];
+}
+
 struct fastpath_result fastpath_call(struct regs *r)
 {
     struct thread *t = thread_of_regs(r);
@@ -134,6 +150,9 @@ struct fastpath_result fastpath_call(struct regs *r)
     struct cnode *cn = fast_enter(r, t, &c);
     if (cn != NULL) {
         res.next = fast_call(c, t, cn, &res.badge);
+        if (res.next != NULL) {
+            deliver(res.next, r, res.badge);
+        }
         kernel_unlock();
     }
     return res;
@@ -147,9 +166,11 @@ struct fastpath_result fastpath_reply_recv(struct regs *r)
     struct cnode *cn = fast_enter(r, t, &c);
     if (cn != NULL) {
         res.next = fast_reply_recv(c, t, cn);
+        if (res.next != NULL) {
+            deliver(res.next, r, 0);
+        }
         kernel_unlock();
     }
     return res;
 }
 
-_Static_assert(BT_OK == 0, "fastpath_exit sets x0 to zero for BT_OK");

@@ -13,9 +13,9 @@ struct regs;
 #include <stdint.h>
 
 /* Where the fast path goes: the thread to resume (NULL: take the slow path)
- * and the badge its message carries. The message words themselves are not
- * copied: the exit code (entry.S, fastpath_exit) loads them straight from
- * the sender's saved registers into the receiver's. */
+ * and the badge its message carries. The message is already in the
+ * receiver's saved registers x0-x7, from which the exit code (entry.S,
+ * fastpath_exit) resumes it. */
 struct fastpath_result {
     struct regs *next;
     uint64_t badge;

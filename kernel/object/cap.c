@@ -149,6 +149,11 @@ bool cap_revoke(struct slot *s)
             last = prev;
         }
         object_reap();
+        if (slot_empty(s)) {
+            /* s lay in a CNode made of the memory being revoked: that CNode
+             * is gone, and with it everything still below s. */
+            return true;
+        }
         if (last != s && (slot_empty(last) || last->depth <= s->depth)) {
             last = last_descendant(s);
         }

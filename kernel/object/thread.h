@@ -47,6 +47,7 @@ struct thread {
     bool queued;                        /* in its CPU's run queue */
     uint8_t send_flags;                 /* SEND_* while BLOCKED_SEND */
     uint16_t cpu;                       /* affinity */
+    uint32_t regs_gen;                  /* counts writes of regs by others */
     struct thread *rq_next, *rq_prev;   /* run queue */
     struct thread *ipc_next, *ipc_prev; /* endpoint or notification queue */
     void *blocked_on;                   /* endpoint, notification or reply */

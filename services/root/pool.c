@@ -64,8 +64,12 @@ bool budget_open(struct budget *b, uint64_t quota)
 enum bt_status budget_alloc_into(struct budget *b, unsigned type, unsigned size_bits,
                                  bt_cptr_t cnode, uint64_t index)
 {
+    /* Smallest chunk first (they are kept largest first): small objects
+     * fill the small chunks, and the large ones keep their alignment in the
+     * big chunks, where a small object placed first would waste up to the
+     * size of the next large one (untyped memory is used bottom up). */
     enum bt_status st = BT_E_NOMEM;
-    for (unsigned i = 0; i < b->count; i++) {
+    for (unsigned i = b->count; i-- > 0;) {
         st = bt_untyped_retype(b->chunk[i], type, size_bits, cnode, index, 1);
         if (st != BT_E_NOMEM) {
             return st;

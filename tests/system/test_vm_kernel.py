@@ -20,7 +20,7 @@ def test_vm_exits_timer_injection_and_wfi(boot, tmp_path):
     assert failed == 0 and not bad, bad
     for step in ("hvc_round_trip", "mmio_read_decoded", "mmio_read", "mmio_write_decoded",
                  "virtual_timer_interrupt", "wfi_slept", "injected_interrupt",
-                 "abort_injected"):
+                 "abort_injected", "reconfigure_refused_while_active", "vcpu_reset"):
         assert f"vmtest: {step} ok" in lines
-    assert passed == 13
+    assert passed == 16
     assert not re.search(r"panic", m.output)

@@ -177,10 +177,9 @@ exit_to_user:
     eret
 
 /*
- * fastpath_exit: x0 = the receiver's registers, x1 = badge, x19 = the
- * sender's saved registers. Resumes the receiver with x0 = BT_OK, x1 = the
- * sender's tag, x2 = badge, x3-x7 = the sender's message words, and its own
- * saved x8-x30 (its saved x0-x7 are stale, and never read: it runs now).
+ * fastpath_exit: x0 = the receiver's registers, which the fast path filled
+ * with the status, tag, badge and message words under the lock. Resumes
+ * the receiver with all of them.
  */
 fastpath_exit:
     mov     sp, x0
@@ -189,12 +188,10 @@ fastpath_exit:
     msr     elr_el2, x22
     msr     spsr_el2, x23
     msr     sp_el0, x21
-    mov     x2, x1
-    ldr     x1, [x19, #8 * 1]
-    ldp     x3, x4, [x19, #8 * 3]
-    ldp     x5, x6, [x19, #8 * 5]
-    ldr     x7, [x19, #8 * 7]
-    mov     x0, xzr
+    ldp     x0, x1, [sp, #16 * 0]
+    ldp     x2, x3, [sp, #16 * 1]
+    ldp     x4, x5, [sp, #16 * 2]
+    ldp     x6, x7, [sp, #16 * 3]
     ldp     x8, x9, [sp, #16 * 4]
     ldp     x10, x11, [sp, #16 * 5]
     ldp     x12, x13, [sp, #16 * 6]

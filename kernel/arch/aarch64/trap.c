@@ -36,7 +36,17 @@ struct regs *trap_lower_sync(struct regs *r)
     uint64_t esr = sysreg_read(esr_el2);
     uint64_t far = sysreg_read(far_el2);
     uint64_t ec = esr >> ESR_EC_SHIFT;
+    uint32_t gen = __atomic_load_n(&t->regs_gen, __ATOMIC_RELAXED);
     if (!enter_for(t)) {
+        /* Another CPU stopped t while this exception waited for the lock.
+         * A system call (or a guest's HVC) was not made: step back onto
+         * the instruction so it is made when t runs again, unless that CPU
+         * gave t new registers meanwhile. Other exceptions point at their
+         * instruction already. */
+        bool steps = ec == ESR_EC_SVC64 || (t->vcpu.is && ec == ESR_EC_HVC64);
+        if (steps && t->regs_gen == gen) {
+            r->pc -= 4;
+        }
         return sched_exit();
     }
     if (unlikely(t->vcpu.is)) {

@@ -8,10 +8,12 @@
  *   4  the virtual timer interrupt arrives while the guest waits in WFI
  *   5  an interrupt the monitor injects through the state page arrives
  *   6  an access the monitor refuses becomes a synchronous external abort
- *   7  done
+ *   7  done; the monitor then resets the vCPU and starts it at
+ *      guest_reset_probe
+ *   8  after the reset: x1 = VBAR_EL1 (0 from reset, not what step 4 set)
  */
     .section ".guest", "ax"
-    .globl  guest_start, guest_end
+    .globl  guest_start, guest_end, guest_reset_probe
     .balign 4096
 guest_start:
     /* step 1 */
@@ -84,6 +86,12 @@ guest_start:
     mov     x1, #0
     hvc     #0
 3:  b       3b
+
+guest_reset_probe:
+    mrs     x1, vbar_el1
+    mov     x0, #8
+    hvc     #0
+4:  b       4b
 
 /* IRQ: acknowledge, remember the INTID, mask the timer, end it. */
 irq:

@@ -13,7 +13,7 @@
 #define GUEST_RAM 0x40000000UL
 #define INJECTED_INTID 40
 
-extern char guest_start[], guest_end[];
+extern char guest_start[], guest_end[], guest_reset_probe[];
 
 static struct bt_alloc alloc;
 static unsigned passed, failed;
@@ -122,6 +122,22 @@ int main(uint64_t arg)
                 check("abort_injected", (value >> 26) == 0x25 && (value & 0x3f) == 0x10, value);
                 break;
             case 7:
+                /* Reset: configuring a vCPU again is refused while it is
+                 * active (here: waiting for this reply), and resets its
+                 * guest state once it is stopped. */
+                st = bt_vcpu_configure(vcpu, vm, state_frame, 0, exit_ep);
+                check("reconfigure_refused_while_active", st == BT_E_BUSY, st);
+                bt_thread_suspend(vcpu);
+                st = bt_vcpu_configure(vcpu, vm, state_frame, 0, exit_ep);
+                check("vcpu_reconfigured", st == BT_OK, st);
+                bt_vcpu_write_regs(vcpu, GUEST_RAM + (uint64_t)(guest_reset_probe - guest_start),
+                                   0, 0, 0, 0, BT_VCPU_PSTATE_EL1H);
+                bt_thread_resume(vcpu);
+                st = bt_recv(ep, reply, &m);
+                continue;
+            case 8:
+                /* The guest had set VBAR_EL1; after the reset it reads 0. */
+                check("vcpu_reset", value == 0, value);
                 bt_printf("vmtest: %u passed, %u failed\n", passed, failed);
                 bt_thread_suspend(vcpu);
                 bt_system_power(bi->system, BT_POWER_OFF);
