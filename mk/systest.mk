@@ -5,6 +5,6 @@ PYTEST_ARGS ?=
 SYSTEST_PROGRAMS = $(PROGRAMS:%=$(BUILD)/programs/%.elf)
 
 .PHONY: system-test
-system-test: deps $(KERNEL_IMG) $(TEST_KERNEL_IMG) $(SCENARIO_ARCHIVE) $$(SYSTEST_PROGRAMS) $(BOOTPACK) \
-	$(BUILD)/boot-services-test.cpio
+system-test: deps $(KERNEL_IMG) $(TEST_KERNEL_IMG) $(BUILD)/boot-services-test.cpio $(SCENARIO_ARCHIVE) $$(SYSTEST_PROGRAMS) $(BOOTPACK) \
+	$(BUILD)/boot-ktest.cpio
 	$(Q)BUILD=$(abspath $(BUILD)) $(PYTHON) -m pytest -p no:cacheprovider tests/system $(PYTEST_ARGS)

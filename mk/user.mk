@@ -73,6 +73,8 @@ $(foreach k,$(FAULT_KINDS),$(eval $(call user_program,fault_$(k),tests/programs/
 $(eval $(call user_program,kernel_fault,tests/programs/kernel_fault/main.c,))
 $(eval $(call user_program,smoke,tests/programs/smoke/main.c,))
 $(eval $(call user_program,vmtest,tests/programs/vmtest/main.c tests/programs/vmtest/guest.S,))
+# The kernel test suite, root task of scenarios/ktest.dts.
+$(eval $(call user_program,ktest,$(sort $(wildcard tests/ktest/*.c)),))
 
 # The system-call fuzzer (tests/fuzz, mk/fuzz.mk) and reductions of what it found.
 $(eval $(call user_program,fuzz,$(sort $(wildcard tests/fuzz/*.c)),))

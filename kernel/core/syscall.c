@@ -394,11 +394,12 @@ static unsigned sys_untyped_retype(struct thread *t, uint64_t *x)
     struct slot *ut, *dst;
     TRY(cspace_get(t, x[0], BT_OBJ_UNTYPED, BT_RIGHT_WRITE, &ut));
     TRY(cspace_get(t, x[3], BT_OBJ_CNODE, BT_RIGHT_WRITE, &dst));
-    if (x[1] >= BT_OBJ_TYPE_COUNT || x[2] > 63) {
+    if (x[1] >= BT_OBJ_TYPE_COUNT) {
         return BT_E_ARG;
     }
-    return untyped_retype(ut, (unsigned)x[1], (unsigned)x[2], (struct cnode *)dst->cap.obj, x[4],
-                          x[5]);
+    /* Fixed-size types ignore x2; for the others no size above 63 is valid. */
+    unsigned size_bits = x[2] > 63 ? 0 : (unsigned)x[2];
+    return untyped_retype(ut, (unsigned)x[1], size_bits, (struct cnode *)dst->cap.obj, x[4], x[5]);
 }
 
 /* A task or a VM: where frames and tables can be mapped. */
@@ -601,7 +602,13 @@ static unsigned sys_thread_suspend(struct thread *t, uint64_t *x)
     struct thread *target;
     TRY(get_thread(t, x[0], &target));
     thread_stop(target);
-    return target == t ? SYS_NO_STATUS : BT_OK;
+    if (target == t) {
+        /* Its registers are saved already: the status goes there, for when
+         * it is resumed. */
+        x[0] = BT_OK;
+        return SYS_NO_STATUS;
+    }
+    return BT_OK;
 }
 
 static unsigned sys_thread_bind_notification(struct thread *t, uint64_t *x)

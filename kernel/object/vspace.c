@@ -194,8 +194,10 @@ static enum bt_status map_frame(const struct space *sp, struct cap *frame, uint6
     if (vaddr >= sp->va_end || size > sp->va_end - vaddr) {
         return BT_E_ADDR;
     }
-    if ((rights & BT_RIGHT_READ) == 0 || (rights & ~frame->rights & 7) != 0 ||
-        attr > BT_MAP_UNCACHED) {
+    if (attr > BT_MAP_UNCACHED) {
+        return BT_E_ARG;
+    }
+    if ((rights & BT_RIGHT_READ) == 0 || (rights & ~frame->rights & 7) != 0) {
         return BT_E_RIGHTS;
     }
     unsigned level = frame->size_bits == BT_FRAME_LARGE_BITS ? 2 : 3;
