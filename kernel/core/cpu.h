@@ -23,6 +23,7 @@ struct cpu {
     struct runqueue rq;
     uint64_t ttbr0;          /* own; what TTBR0_EL2 holds */
     uint64_t slice_end;      /* own; counter value at which current's slice ends */
+    uint64_t timer_at; /* what the EL2 timer is set to (~0: disarmed) */
     struct thread *timeouts; /* sleeping until a deadline (core/timeout.c) */
     bool resched;            /* own; re-pick the thread at the next kernel exit */
     bool slice_expired;      /* own; the current thread used up its slice */

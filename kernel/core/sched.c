@@ -178,6 +178,10 @@ static void program_timer(struct cpu *c)
     if (c->current != NULL && c->slice_end < at) {
         at = c->slice_end;
     }
+    if (at == c->timer_at) {
+        return; /* most kernel exits: nothing changed */
+    }
+    c->timer_at = at;
     if (at == ~0UL) {
         timer_disarm();
     } else {

@@ -80,6 +80,7 @@ bool trap_handle_irq(void)
     gic_eoi(intid);
     if (intid == timer_intid()) {
         timer_disarm();
+        this_cpu()->timer_at = ~0UL;
         gic_deactivate(intid);
         sched_timer_interrupt();
     } else if (intid == GIC_PPI_VTIMER) {
