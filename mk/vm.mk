@@ -77,3 +77,33 @@ guest-kernel-dir: $(GUEST_IMAGE) $(GUEST_INITRD) $(HOSTILE_IMG)
 	$(Q)rm -f $(GUEST_KERNEL_DIR)/Image && ln -s '$(abspath $(GUEST_KERNEL))' $(GUEST_KERNEL_DIR)/Image
 	@echo "  KERNEL  Image = $(GUEST_KERNEL)"
 endif
+
+# build/guest/exitbench.img: the exit benchmark guest (tests/guests/exitbench),
+# built like the hostile guest; make bench boots it (scenarios/bench-exits.dts).
+EXITBENCH_DIR := $(GUEST_DIR)/exitbench
+EXITBENCH_IMG := $(GUEST_DIR)/exitbench.img
+EXITBENCH_OBJS := $(EXITBENCH_DIR)/main.o $(EXITBENCH_DIR)/start.o
+
+$(EXITBENCH_DIR)/%.o: tests/guests/exitbench/%.c | deps-host
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(TARGET_CC) $(HOSTILE_CFLAGS) -c $< -o $@
+
+$(EXITBENCH_DIR)/%.o: tests/guests/exitbench/%.S | deps-host
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	$(Q)$(TARGET_CC) -march=armv8-a -MMD -MP -c $< -o $@
+
+$(EXITBENCH_DIR)/exitbench.elf: $(EXITBENCH_OBJS) tests/guests/exitbench/exitbench.ld
+	@echo "  LD      $@"
+	$(Q)$(TARGET_CC) -nostdlib -static -no-pie -Wl,--build-id=none \
+	  -Wl,--no-warn-rwx-segments -Wl,-T,tests/guests/exitbench/exitbench.ld -o $@ $(EXITBENCH_OBJS) -lgcc
+
+$(EXITBENCH_IMG): $(EXITBENCH_DIR)/exitbench.elf
+	@echo "  IMAGE   $@"
+	$(Q)$(TARGET_OBJCOPY) -O binary $< $@
+
+-include $(wildcard $(EXITBENCH_DIR)/*.d)
+
+$(BUILD)/boot-bench-exits.cpio: $(EXITBENCH_IMG)
+$(BUILD)/boot-bench-linux.cpio: $(GUEST_IMAGE) $(GUEST_INITRD)

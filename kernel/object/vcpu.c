@@ -107,11 +107,16 @@ void vcpu_prepare_entry(struct thread *t)
     struct vcpu *v = &t->vcpu;
     take_shared(v);
     unsigned n = vcpu_arch_lr_count();
-    uint64_t lr[VCPU_MAX_LRS];
-    for (unsigned i = 0; i < n; i++) {
+    uint64_t lr[VCPU_MAX_LRS] = {0};
+    uint64_t empty = vcpu_arch_lr_empty();
+    for (uint64_t used = ~empty & ((1UL << n) - 1); used != 0; used &= used - 1) {
+        unsigned i = (unsigned)__builtin_ctzl(used);
         lr[i] = vcpu_arch_lr_read(i);
     }
     unsigned injected = 0;
+    if (overflow_empty(v)) {
+        goto full; /* nothing to inject: the usual case */
+    }
     for (unsigned w = 0; w < ARRAY_SIZE(v->overflow); w++) {
         while (v->overflow[w] != 0) {
             uint64_t intid = w * 64 + (uint64_t)__builtin_ctzl(v->overflow[w]);
@@ -148,8 +153,9 @@ static bool has_pending(struct vcpu *v)
     if (!overflow_empty(v)) {
         return true;
     }
-    for (unsigned i = 0; i < vcpu_arch_lr_count(); i++) {
-        if (vcpu_arch_lr_read(i) & LR_STATE_PENDING) {
+    uint64_t used = ~vcpu_arch_lr_empty() & ((1UL << vcpu_arch_lr_count()) - 1);
+    for (; used != 0; used &= used - 1) {
+        if (vcpu_arch_lr_read((unsigned)__builtin_ctzl(used)) & LR_STATE_PENDING) {
             return true;
         }
     }

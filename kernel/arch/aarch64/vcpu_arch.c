@@ -32,7 +32,17 @@ void vcpu_arch_init_cpu(void)
     }
     host_mdcr = sysreg_read(mdcr_el2);
     sysreg_write(S3_4_C12_C11_0, 0); /* ICH_HCR_EL2: virtual interface off */
+    /* Empty list registers while no vCPU is loaded: loads write only those
+     * a vCPU uses (struct vcpu_gic.lr_live), saves empty them again. */
+    for (unsigned i = 0; i < lr_count; i++) {
+        vcpu_arch_lr_write(i, 0);
+    }
     isb();
+}
+
+uint64_t vcpu_arch_lr_empty(void)
+{
+    return sysreg_read(S3_4_C12_C11_5) & ((1UL << lr_count) - 1); /* ICH_ELRSR_EL2 */
 }
 
 unsigned vcpu_arch_lr_count(void)
@@ -156,7 +166,8 @@ void vcpu_arch_load(const struct vcpu_el1 *el1, const struct vcpu_gic *gic,
     sysreg_write(csselr_el1, el1->csselr);
     sysreg_write(cntv_cval_el02, timer->cval);
     sysreg_write(cntv_ctl_el02, timer->ctl);
-    for (unsigned i = 0; i < lr_count; i++) {
+    for (uint64_t live = gic->lr_live; live != 0; live &= live - 1) {
+        unsigned i = (unsigned)__builtin_ctzl(live);
         vcpu_arch_lr_write(i, gic->lr[i]);
     }
     sysreg_write(S3_4_C12_C8_0, gic->ap0r0); /* ICH_AP0R0_EL2 */
@@ -193,7 +204,9 @@ void vcpu_arch_save(struct vcpu_el1 *el1, struct vcpu_gic *gic, struct vcpu_time
     timer->ctl = sysreg_read(cntv_ctl_el02);
     timer->cval = sysreg_read(cntv_cval_el02);
     sysreg_write(cntv_ctl_el02, 0); /* it must not fire for someone else */
-    for (unsigned i = 0; i < lr_count; i++) {
+    gic->lr_live = ~vcpu_arch_lr_empty() & ((1UL << lr_count) - 1);
+    for (uint64_t live = gic->lr_live; live != 0; live &= live - 1) {
+        unsigned i = (unsigned)__builtin_ctzl(live);
         gic->lr[i] = vcpu_arch_lr_read(i);
         vcpu_arch_lr_write(i, 0);
     }

@@ -20,6 +20,7 @@ struct vcpu_el1 {
 
 struct vcpu_gic {
     uint64_t lr[VCPU_MAX_LRS];
+    uint64_t lr_live; /* bit i: lr[i] holds an interrupt (the others are empty) */
     uint64_t hcr, vmcr, ap0r0, ap1r0;
 };
 
@@ -57,6 +58,8 @@ void vcpu_arch_load(const struct vcpu_el1 *el1, const struct vcpu_gic *gic,
 /* Saves, stops the guest's timer, and puts the host's EL2 controls back. */
 void vcpu_arch_save(struct vcpu_el1 *el1, struct vcpu_gic *gic, struct vcpu_timer *timer);
 
+/* Bit i set: list register i is empty (ICH_ELRSR_EL2), among lr_count. */
+uint64_t vcpu_arch_lr_empty(void);
 uint64_t vcpu_arch_lr_read(unsigned n);
 void vcpu_arch_lr_write(unsigned n, uint64_t v);
 uint64_t vcpu_arch_hcr_read(void);
